@@ -1,0 +1,28 @@
+/* Hypercalls: the early console and exit (include/kvmrun/hypercall.h). */
+#include <kvmrun/guest.h>
+
+#include "port_io.h"
+
+void kvmrun_debug_write(const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len > 0) {
+		size_t chunk = len < KVMRUN_DEBUG_WRITE_MAX ? len : KVMRUN_DEBUG_WRITE_MAX;
+		/* On the stack: below 4 GiB, as the 32-bit port value requires. */
+		volatile struct kvmrun_debug_write req = {
+			.data = (uintptr_t)p,
+			.len = (uint32_t)chunk,
+		};
+		outl(KVMRUN_PORT_DEBUG_WRITE, (uint32_t)(uintptr_t)&req);
+		p += chunk;
+		len -= chunk;
+	}
+}
+
+void kvmrun_halt_with_status(int status)
+{
+	outl(KVMRUN_PORT_EXIT, (uint32_t)status);
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}

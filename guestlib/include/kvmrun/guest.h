@@ -1,0 +1,23 @@
+/* The guest runtime's view of the machine: start_info, hypercalls. */
+#ifndef KVMRUN_GUEST_H
+#define KVMRUN_GUEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <kvmrun/hypercall.h>
+#include <kvmrun/start_info.h>
+
+/* The machine description kvmrun handed this guest. */
+const struct kvmrun_start_info *kvmrun_start_info(void);
+
+/* Name of a memory map use (enum kvmrun_mem_use), for printing. */
+const char *kvmrun_mem_use_name(uint32_t use);
+
+/* Write bytes on the early (hypercall) console, unbuffered. */
+void kvmrun_debug_write(const void *data, size_t len);
+
+/* Stop the VM now with status, without flushing anything. */
+__attribute__((noreturn)) void kvmrun_halt_with_status(int status);
+
+#endif

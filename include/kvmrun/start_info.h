@@ -1,0 +1,90 @@
+/* start_info: the machine description kvmrun writes into guest memory.
+ *
+ * Shared by the monitor (x86-64 host) and the guest runtime (i386 and
+ * x86-64 guests), so every field has a fixed width, every 64-bit field sits
+ * at an 8-byte-aligned offset and every structure's size is a multiple of 8:
+ * the layout is identical whatever the compiler's alignment rules (i386
+ * aligns uint64_t to 4 bytes only). Addresses are guest-physical; nothing
+ * here is a host pointer.
+ *
+ * The monitor places start_info at KVMRUN_START_INFO_ADDR and passes that
+ * address in EDI (32-bit guests) / RDI (64-bit guests) at entry.
+ */
+#ifndef KVMRUN_START_INFO_H
+#define KVMRUN_START_INFO_H
+
+#include <stdint.h>
+
+#define KVMRUN_START_INFO_MAGIC 0x524d564bu /* "KVMR" little-endian */
+#define KVMRUN_ABI_VERSION 1u
+
+/* Fixed guest-physical layout of the monitor's boot area (the first MiB). */
+#define KVMRUN_GDT_ADDR 0x1000u
+#define KVMRUN_START_INFO_ADDR 0x2000u
+#define KVMRUN_START_INFO_SIZE 0x4000u /* 16 KiB, argv strings included */
+#define KVMRUN_PAGE_TABLES_ADDR 0x10000u
+#define KVMRUN_STACK_BASE 0x80000u
+#define KVMRUN_STACK_TOP 0x100000u
+#define KVMRUN_BOOT_AREA_END 0x100000u /* app segments must lie at or above */
+
+/* Memory map: use of a range. */
+enum kvmrun_mem_use {
+	KVMRUN_MEM_FREE = 1,        /* unused RAM: the guest's to use (heap) */
+	KVMRUN_MEM_KERNEL = 2,      /* the app's ELF segments */
+	KVMRUN_MEM_START_INFO = 3,  /* this structure and the argv strings */
+	KVMRUN_MEM_PAGE_TABLES = 4, /* identity map the 64-bit guest runs on */
+	KVMRUN_MEM_GDT = 5,         /* descriptor table loaded at entry */
+	KVMRUN_MEM_STACK = 6,       /* the initial stack */
+	KVMRUN_MEM_RESERVED = 7,    /* not to be used (the null page) */
+};
+
+/* Memory map: flags of a range. */
+#define KVMRUN_MEM_F_READ_ONLY 0x1u /* the app's ELF marks it not writable */
+#define KVMRUN_MEM_F_EXEC 0x2u      /* the app's ELF marks it executable */
+
+struct kvmrun_mem_entry {
+	uint64_t base;
+	uint64_t size;
+	uint32_t flags; /* KVMRUN_MEM_F_* */
+	uint32_t use;   /* enum kvmrun_mem_use */
+};
+
+/* Device map: one virtio-mmio register window per device. */
+struct kvmrun_dev_entry {
+	uint64_t base; /* guest-physical address of the register window */
+	uint32_t size; /* bytes in the window */
+	uint32_t irq;  /* interrupt (IOAPIC pin) the device raises */
+};
+
+#define KVMRUN_MAX_MEM_ENTRIES 64u
+#define KVMRUN_MAX_DEV_ENTRIES 8u
+#define KVMRUN_MAX_ARGS 256u
+
+struct kvmrun_start_info {
+	uint32_t magic;       /* KVMRUN_START_INFO_MAGIC */
+	uint32_t abi_version; /* KVMRUN_ABI_VERSION */
+	uint64_t mem_size;    /* bytes of guest RAM in all ranges */
+	uint64_t ioapic_base; /* guest-physical base of the IOAPIC */
+	uint32_t mem_count;   /* valid entries in mem[] */
+	uint32_t dev_count;   /* valid entries in dev[] */
+	uint32_t argc;        /* strings in the args blob; argv[0] is the app */
+	uint32_t args_size;   /* bytes in the args blob, NULs included */
+	uint64_t args_addr;   /* guest-physical address of argc NUL-ended strings */
+	/* Sorted by base, not overlapping, covering all guest RAM exactly. */
+	struct kvmrun_mem_entry mem[KVMRUN_MAX_MEM_ENTRIES];
+	struct kvmrun_dev_entry dev[KVMRUN_MAX_DEV_ENTRIES];
+};
+
+/* The layout is part of the ABI: check it wherever this header is used. */
+_Static_assert(sizeof(struct kvmrun_mem_entry) == 24, "mem entry size");
+_Static_assert(sizeof(struct kvmrun_dev_entry) == 16, "dev entry size");
+_Static_assert(__builtin_offsetof(struct kvmrun_start_info, mem_size) == 8, "mem_size");
+_Static_assert(__builtin_offsetof(struct kvmrun_start_info, ioapic_base) == 16, "ioapic_base");
+_Static_assert(__builtin_offsetof(struct kvmrun_start_info, mem_count) == 24, "mem_count");
+_Static_assert(__builtin_offsetof(struct kvmrun_start_info, args_addr) == 40, "args_addr");
+_Static_assert(__builtin_offsetof(struct kvmrun_start_info, mem) == 48, "mem");
+_Static_assert(__builtin_offsetof(struct kvmrun_start_info, dev) == 48 + 24 * 64, "dev");
+_Static_assert(sizeof(struct kvmrun_start_info) == 48 + 24 * 64 + 16 * 8, "start_info size");
+_Static_assert(sizeof(struct kvmrun_start_info) < KVMRUN_START_INFO_SIZE, "fits its area");
+
+#endif

@@ -1,0 +1,356 @@
+#include "elf_loader.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <kvmrun/start_info.h>
+
+#include "diag.h"
+
+static int libelf_ready(char *err, size_t errlen)
+{
+	static int ready;
+
+	if (!ready) {
+		if (elf_version(EV_CURRENT) == EV_NONE) {
+			diag_set(err, errlen, "libelf is too old: %s", elf_errmsg(-1));
+			return -1;
+		}
+		ready = 1;
+	}
+	return 0;
+}
+
+static const char *machine_name(unsigned machine)
+{
+	switch (machine) {
+	case EM_386: return "i386";
+	case EM_X86_64: return "x86-64";
+	case EM_ARM: return "ARM";
+	case EM_AARCH64: return "AArch64";
+	case EM_RISCV: return "RISC-V";
+	case EM_PPC64: return "PowerPC64";
+	case EM_S390: return "S/390";
+	case EM_MIPS: return "MIPS";
+	default: return "unknown machine";
+	}
+}
+
+static int check_header(Elf *elf, size_t size, GElf_Ehdr *ehdr, unsigned *bits,
+			char *err, size_t errlen)
+{
+	if (elf_kind(elf) != ELF_K_ELF) {
+		diag_set(err, errlen, "not an ELF file");
+		return -1;
+	}
+	if (size < EI_NIDENT) {
+		diag_set(err, errlen, "truncated ELF identification (%zu bytes)", size);
+		return -1;
+	}
+	if (!gelf_getehdr(elf, ehdr)) {
+		diag_set(err, errlen, "malformed ELF header: %s", elf_errmsg(-1));
+		return -1;
+	}
+	if (ehdr->e_ident[EI_DATA] != ELFDATA2LSB) {
+		diag_set(err, errlen, "not a little-endian ELF (EI_DATA %u)", ehdr->e_ident[EI_DATA]);
+		return -1;
+	}
+	if (ehdr->e_ident[EI_VERSION] != EV_CURRENT || ehdr->e_version != EV_CURRENT) {
+		diag_set(err, errlen, "unsupported ELF version %u", ehdr->e_ident[EI_VERSION]);
+		return -1;
+	}
+	unsigned cls = ehdr->e_ident[EI_CLASS];
+	if (cls == ELFCLASS32 && ehdr->e_machine == EM_386) {
+		*bits = 32;
+	} else if (cls == ELFCLASS64 && ehdr->e_machine == EM_X86_64) {
+		*bits = 64;
+	} else {
+		diag_set(err, errlen,
+			 "unsupported machine: ELFCLASS%s %s (e_machine %u); kvmrun boots "
+			 "ELFCLASS32 i386 and ELFCLASS64 x86-64 apps",
+			 cls == ELFCLASS32 ? "32" : cls == ELFCLASS64 ? "64" : "NONE",
+			 machine_name(ehdr->e_machine), ehdr->e_machine);
+		return -1;
+	}
+	if (ehdr->e_type != ET_EXEC) {
+		diag_set(err, errlen, "%s; kvmrun boots ET_EXEC apps (link with -static -no-pie)",
+			 ehdr->e_type == ET_DYN ? "ET_DYN (a position-independent executable or shared object)"
+			 : ehdr->e_type == ET_REL ? "ET_REL (an object file, not linked)"
+			 : ehdr->e_type == ET_CORE ? "ET_CORE (a core dump)"
+			 : "unknown ELF type");
+		return -1;
+	}
+	return 0;
+}
+
+static int check_phdr_table(Elf *elf, const GElf_Ehdr *ehdr, size_t size, size_t *phnum,
+			    char *err, size_t errlen)
+{
+	if (elf_getphdrnum(elf, phnum) != 0) {
+		diag_set(err, errlen, "malformed program header count: %s", elf_errmsg(-1));
+		return -1;
+	}
+	if (*phnum == 0) {
+		diag_set(err, errlen, "no program headers (an object file or a stripped-down ELF?)");
+		return -1;
+	}
+	if (*phnum > ELF_MAX_PHDRS) {
+		diag_set(err, errlen, "too many program headers: %zu (at most %u)", *phnum, ELF_MAX_PHDRS);
+		return -1;
+	}
+	size_t entsize = gelf_fsize(elf, ELF_T_PHDR, 1, EV_CURRENT);
+	if (ehdr->e_phentsize != entsize) {
+		diag_set(err, errlen, "e_phentsize is %u, expected %zu", ehdr->e_phentsize, entsize);
+		return -1;
+	}
+	/* libelf would catch this too; say which rule broke. */
+	if (ehdr->e_phoff > size || *phnum * entsize > size - ehdr->e_phoff) {
+		diag_set(err, errlen, "program header table [0x%llx, +%zu) lies past the end of the file (%zu bytes)",
+			 (unsigned long long)ehdr->e_phoff, *phnum * entsize, size);
+		return -1;
+	}
+	return 0;
+}
+
+/* The rules every PT_LOAD segment obeys before it may be copied. */
+static int check_segment(const GElf_Phdr *ph, size_t index, size_t size, unsigned bits,
+			 const struct guest_mem *mem, char *err, size_t errlen)
+{
+	uint64_t start = ph->p_paddr, end;
+
+	if (ph->p_filesz > ph->p_memsz) {
+		diag_set(err, errlen, "segment %zu: p_filesz 0x%llx exceeds p_memsz 0x%llx", index,
+			 (unsigned long long)ph->p_filesz, (unsigned long long)ph->p_memsz);
+		return -1;
+	}
+	if (ph->p_offset > size || ph->p_filesz > size - ph->p_offset) {
+		diag_set(err, errlen, "segment %zu: file range [0x%llx, +0x%llx) lies past the end of the file (%zu bytes)",
+			 index, (unsigned long long)ph->p_offset, (unsigned long long)ph->p_filesz, size);
+		return -1;
+	}
+	if (ph->p_vaddr != ph->p_paddr) {
+		diag_set(err, errlen, "segment %zu: p_vaddr 0x%llx differs from p_paddr 0x%llx; kvmrun runs apps identity-mapped",
+			 index, (unsigned long long)ph->p_vaddr, (unsigned long long)ph->p_paddr);
+		return -1;
+	}
+	if (ph->p_memsz == 0)
+		return 0;
+	if (__builtin_add_overflow(start, ph->p_memsz, &end) ||
+	    (bits == 32 && end > 0x100000000ull)) {
+		diag_set(err, errlen, "segment %zu: memory range [0x%llx, +0x%llx) wraps around the address space",
+			 index, (unsigned long long)start, (unsigned long long)ph->p_memsz);
+		return -1;
+	}
+	if (start < KVMRUN_BOOT_AREA_END) {
+		diag_set(err, errlen, "segment %zu: memory range [0x%llx, 0x%llx) overlaps kvmrun's boot area "
+			 "[0, 0x%x) (start_info, GDT, page tables, stack); link apps at or above 0x%x",
+			 index, (unsigned long long)start, (unsigned long long)end,
+			 KVMRUN_BOOT_AREA_END, KVMRUN_BOOT_AREA_END);
+		return -1;
+	}
+	if (!guest_mem_ptr(mem, start, ph->p_memsz)) {
+		diag_set(err, errlen, "segment %zu: memory range [0x%llx, 0x%llx) lies outside guest RAM "
+			 "(%llu MiB; try a larger --mem)", index, (unsigned long long)start,
+			 (unsigned long long)end, (unsigned long long)(mem->size >> 20));
+		return -1;
+	}
+	return 0;
+}
+
+static int check_segments(Elf *elf, size_t phnum, size_t size, const struct guest_mem *mem,
+			  struct elf_app *app, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < phnum; i++) {
+		GElf_Phdr ph;
+
+		if (!gelf_getphdr(elf, (int)i, &ph)) {
+			diag_set(err, errlen, "program header %zu: %s", i, elf_errmsg(-1));
+			return -1;
+		}
+		if (ph.p_type == PT_INTERP || ph.p_type == PT_DYNAMIC) {
+			diag_set(err, errlen, "program header %zu: %s: the app is dynamically linked; "
+				 "kvmrun boots static apps", i, ph.p_type == PT_INTERP ? "PT_INTERP" : "PT_DYNAMIC");
+			return -1;
+		}
+		if (ph.p_type != PT_LOAD)
+			continue;
+		if (check_segment(&ph, i, size, app->bits, mem, err, errlen) < 0)
+			return -1;
+		if (ph.p_memsz == 0)
+			continue;
+		if (app->nseg == ELF_MAX_LOAD_SEGMENTS) {
+			diag_set(err, errlen, "segment %zu: too many PT_LOAD segments (at most %u)", i,
+				 ELF_MAX_LOAD_SEGMENTS);
+			return -1;
+		}
+		for (unsigned j = 0; j < app->nseg; j++) {
+			const struct elf_segment *o = &app->seg[j];
+			/* Both ranges are known not to wrap. */
+			if (ph.p_paddr < o->gpa + o->memsz && o->gpa < ph.p_paddr + ph.p_memsz) {
+				diag_set(err, errlen, "segment %zu: memory range [0x%llx, 0x%llx) overlaps an earlier "
+					 "segment [0x%llx, 0x%llx)", i, (unsigned long long)ph.p_paddr,
+					 (unsigned long long)(ph.p_paddr + ph.p_memsz), (unsigned long long)o->gpa,
+					 (unsigned long long)(o->gpa + o->memsz));
+				return -1;
+			}
+		}
+		app->seg[app->nseg++] = (struct elf_segment){
+			.gpa = ph.p_paddr, .memsz = ph.p_memsz, .filesz = ph.p_filesz,
+			.offset = ph.p_offset, .pflags = ph.p_flags,
+		};
+	}
+	if (app->nseg == 0) {
+		diag_set(err, errlen, "no loadable (PT_LOAD) segment");
+		return -1;
+	}
+	return 0;
+}
+
+static int check_entry(const struct elf_app *app, char *err, size_t errlen)
+{
+	for (unsigned i = 0; i < app->nseg; i++) {
+		const struct elf_segment *s = &app->seg[i];
+		if ((s->pflags & PF_X) && app->entry >= s->gpa && app->entry - s->gpa < s->memsz)
+			return 0;
+	}
+	diag_set(err, errlen, "entry point 0x%llx lies outside every executable segment",
+		 (unsigned long long)app->entry);
+	return -1;
+}
+
+static int check_elf(Elf *elf, size_t size, const struct guest_mem *mem, struct elf_app *app,
+		     char *err, size_t errlen)
+{
+	GElf_Ehdr ehdr;
+	size_t phnum;
+
+	memset(app, 0, sizeof *app);
+	if (check_header(elf, size, &ehdr, &app->bits, err, errlen) < 0 ||
+	    check_phdr_table(elf, &ehdr, size, &phnum, err, errlen) < 0)
+		return -1;
+	app->entry = ehdr.e_entry;
+	if (check_segments(elf, phnum, size, mem, app, err, errlen) < 0)
+		return -1;
+	return check_entry(app, err, errlen);
+}
+
+int elf_check_image(const char *image, size_t size, const struct guest_mem *mem,
+		    struct elf_app *app, char *err, size_t errlen)
+{
+	if (libelf_ready(err, errlen) < 0)
+		return -1;
+	/* elf_memory() takes a non-const pointer but only reads an LSB image
+	 * on an LSB host; the loader rejects every other byte order. */
+	Elf *elf = elf_memory((char *)image, size);
+	if (!elf) {
+		diag_set(err, errlen, "libelf cannot read the image: %s", elf_errmsg(-1));
+		return -1;
+	}
+	int rc = check_elf(elf, size, mem, app, err, errlen);
+	elf_end(elf);
+	return rc;
+}
+
+static enum elf_open_result open_regular_file(const char *path, struct elf_file *file,
+					      char *err, size_t errlen)
+{
+	struct stat st;
+
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+	file->fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (file->fd < 0) {
+		int e = errno;
+		diag_set(err, errlen, "cannot open: %s", strerror(e));
+		if (e == ENOENT || e == ENOTDIR)
+			return ELF_OPEN_NOT_FOUND;
+		return e == EACCES || e == ELOOP ? ELF_OPEN_UNUSABLE : ELF_OPEN_FAILED;
+	}
+	if (fstat(file->fd, &st) < 0) {
+		diag_set(err, errlen, "cannot stat: %s", strerror(errno));
+		return ELF_OPEN_FAILED;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		diag_set(err, errlen, "is a directory, not an ELF file");
+		return ELF_OPEN_UNUSABLE;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		diag_set(err, errlen, "not a regular file (%s)",
+			 S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISCHR(st.st_mode) ? "a character device"
+			 : S_ISBLK(st.st_mode) ? "a block device" : S_ISSOCK(st.st_mode) ? "a socket"
+			 : "a special file");
+		return ELF_OPEN_UNUSABLE;
+	}
+	if (st.st_size == 0) {
+		diag_set(err, errlen, "empty file, not an ELF file");
+		return ELF_OPEN_UNUSABLE;
+	}
+	return ELF_OPEN_OK;
+}
+
+enum elf_open_result elf_open_app(const char *path, const struct guest_mem *mem,
+				  struct elf_file *file, struct elf_app *app,
+				  char *err, size_t errlen)
+{
+	enum elf_open_result rc;
+
+	memset(file, 0, sizeof *file);
+	file->path = path;
+	file->fd = -1;
+	if (libelf_ready(err, errlen) < 0)
+		return ELF_OPEN_FAILED;
+	rc = open_regular_file(path, file, err, errlen);
+	if (rc != ELF_OPEN_OK)
+		return rc;
+
+	Elf *elf = elf_begin(file->fd, ELF_C_READ_MMAP, NULL);
+	if (!elf) {
+		diag_set(err, errlen, "libelf cannot read it: %s", elf_errmsg(-1));
+		return ELF_OPEN_UNUSABLE;
+	}
+	/* elf_rawfile(): the file's bytes as libelf mapped them; the segments
+	 * are copied from here, within the bounds checked against size. */
+	size_t size = 0;
+	char *image = elf_rawfile(elf, &size);
+	if (!image) {
+		diag_set(err, errlen, "not an ELF file");
+		elf_end(elf);
+		return ELF_OPEN_UNUSABLE;
+	}
+	if (check_elf(elf, size, mem, app, err, errlen) < 0) {
+		elf_end(elf);
+		return ELF_OPEN_UNUSABLE;
+	}
+	file->image = image;
+	file->size = size;
+	file->elf = elf;
+	return ELF_OPEN_OK;
+}
+
+void elf_close_app(struct elf_file *file)
+{
+	if (file->elf)
+		elf_end(file->elf);
+	if (file->fd >= 0)
+		close(file->fd);
+	file->elf = NULL;
+	file->fd = -1;
+	file->image = NULL;
+}
+
+void elf_copy_segments(const struct elf_app *app, const char *image,
+		       const struct guest_mem *mem)
+{
+	for (unsigned i = 0; i < app->nseg; i++) {
+		const struct elf_segment *s = &app->seg[i];
+		uint8_t *dst = guest_mem_ptr(mem, s->gpa, s->memsz);
+
+		/* The bss part needs no writes: guest RAM is fresh zero pages and
+		 * segments do not overlap, so it stays lazily populated. */
+		memcpy(dst, image + s->offset, s->filesz);
+	}
+}

@@ -1,0 +1,62 @@
+/* Loading the app: an ELF32 i386 or ELF64 x86-64 ET_EXEC image, parsed with
+ * libelf and checked segment by segment before a byte reaches guest RAM.
+ * Errors are returned, never acted on, so tests and fuzzers can drive it. */
+#ifndef KVMRUN_ELF_LOADER_H
+#define KVMRUN_ELF_LOADER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "guest_mem.h"
+
+#define ELF_MAX_PHDRS 64u
+#define ELF_MAX_LOAD_SEGMENTS 16u
+
+struct elf_segment {
+	uint64_t gpa;    /* p_paddr: where it goes in guest-physical memory */
+	uint64_t memsz;
+	uint64_t filesz;
+	uint64_t offset; /* p_offset in the file */
+	uint32_t pflags; /* PF_R/PF_W/PF_X */
+};
+
+struct elf_app {
+	unsigned bits;   /* 32 or 64: the CPU mode the app starts in */
+	uint64_t entry;
+	unsigned nseg;
+	struct elf_segment seg[ELF_MAX_LOAD_SEGMENTS];
+};
+
+/* An app file read into memory. */
+struct elf_file {
+	const char *path;
+	int fd;
+	void *elf;        /* libelf handle (Elf *) while the file is open */
+	const char *image;
+	size_t size;
+};
+
+enum elf_open_result {
+	ELF_OPEN_OK,
+	ELF_OPEN_NOT_FOUND, /* ENOENT: documented status 127 */
+	ELF_OPEN_UNUSABLE,  /* exists but cannot be an app: status 126 */
+	ELF_OPEN_FAILED,    /* host error reading it: status 125 */
+};
+
+/* Open path and parse it with libelf's elf_begin(); on success app holds the
+ * checked segments. err gets one line naming the rule that failed. */
+enum elf_open_result elf_open_app(const char *path, const struct guest_mem *mem,
+				  struct elf_file *file, struct elf_app *app,
+				  char *err, size_t errlen);
+void elf_close_app(struct elf_file *file);
+
+/* Parse and check an in-memory image (libelf's elf_memory()): the path for
+ * unit tests and fuzzers. Returns 0 or -1 with err set. */
+int elf_check_image(const char *image, size_t size, const struct guest_mem *mem,
+		    struct elf_app *app, char *err, size_t errlen);
+
+/* Copy the checked segments into fresh (all-zero) guest RAM. */
+void elf_copy_segments(const struct elf_app *app, const char *image,
+		       const struct guest_mem *mem);
+
+#endif

@@ -1,0 +1,166 @@
+#include "exit_loop.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "diag.h"
+#include "exit_status.h"
+#include "hypercall.h"
+
+static uint64_t guest_rip(const struct vm *vm)
+{
+	struct kvm_regs regs;
+	return ioctl(vm->vcpu_fd, KVM_GET_REGS, &regs) == 0 ? regs.rip : 0;
+}
+
+/* The guest's registers, for the reports of a crashed guest. */
+static void report_registers(const struct vm *vm)
+{
+	struct kvm_regs r;
+	struct kvm_sregs s;
+
+	if (ioctl(vm->vcpu_fd, KVM_GET_REGS, &r) < 0 || ioctl(vm->vcpu_fd, KVM_GET_SREGS, &s) < 0) {
+		diag("guest registers unavailable: %s", strerror(errno));
+		return;
+	}
+	diag("  rip=0x%016llx rsp=0x%016llx rbp=0x%016llx rflags=0x%llx",
+	     r.rip, r.rsp, r.rbp, r.rflags);
+	diag("  rax=0x%016llx rbx=0x%016llx rcx=0x%016llx rdx=0x%016llx",
+	     r.rax, r.rbx, r.rcx, r.rdx);
+	diag("  rsi=0x%016llx rdi=0x%016llx cs=0x%04x ss=0x%04x",
+	     r.rsi, r.rdi, s.cs.selector, s.ss.selector);
+	diag("  cr0=0x%llx cr2=0x%llx cr3=0x%llx cr4=0x%llx efer=0x%llx",
+	     s.cr0, s.cr2, s.cr3, s.cr4, s.efer);
+}
+
+/* api.rst KVM_EXIT_INTERNAL_ERROR: suberror 1 is an instruction KVM could
+ * not emulate; data[] carries details (for emulation: the bytes tried). */
+static void report_internal_error(const struct vm *vm)
+{
+	const struct kvm_run *run = vm->run;
+	char data[256] = "";
+	size_t used = 0;
+	unsigned n = run->internal.ndata;
+
+	if (n > sizeof run->internal.data / sizeof run->internal.data[0])
+		n = sizeof run->internal.data / sizeof run->internal.data[0];
+	for (unsigned i = 0; i < n && used < sizeof data - 20; i++)
+		used += (size_t)snprintf(data + used, sizeof data - used, " 0x%llx",
+					 (unsigned long long)run->internal.data[i]);
+	diag("guest crashed: KVM internal error, suberror %u%s (rip 0x%llx)%s%s",
+	     run->internal.suberror,
+	     run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION ? " (instruction emulation failed)" : "",
+	     (unsigned long long)guest_rip(vm), n ? "; data:" : "", data);
+}
+
+static int handle_io(struct vm *vm, int *status)
+{
+	const struct kvm_run *run = vm->run;
+	char why[256];
+	uint64_t bytes = (uint64_t)run->io.size * run->io.count;
+
+	/* The kernel owns these fields; check them anyway before indexing. */
+	if (run->io.data_offset > vm->run_size || bytes > vm->run_size - run->io.data_offset) {
+		diag("guest error: port I/O data outside the run structure");
+		*status = STATUS_GUEST_ERROR;
+		return 1;
+	}
+	const uint8_t *data = (const uint8_t *)run + run->io.data_offset;
+	switch (hypercall_handle(&vm->mem, run->io.port, run->io.direction, run->io.size,
+				 run->io.count, data, status, why, sizeof why)) {
+	case HC_CONTINUE:
+		return 0;
+	case HC_EXIT:
+		return 1;
+	case HC_BAD_REQUEST:
+		diag("guest error: bad hypercall: %s (rip 0x%llx)", why,
+		     (unsigned long long)guest_rip(vm));
+		*status = STATUS_GUEST_ERROR;
+		return 1;
+	case HC_UNHANDLED:
+		break;
+	}
+	diag("guest error: unhandled port I/O: %s of %u byte(s) %s port 0x%x (rip 0x%llx)",
+	     run->io.direction == KVM_EXIT_IO_OUT ? "out" : "in", run->io.size,
+	     run->io.direction == KVM_EXIT_IO_OUT ? "to" : "from", run->io.port,
+	     (unsigned long long)guest_rip(vm));
+	*status = STATUS_GUEST_ERROR;
+	return 1;
+}
+
+static int handle_mmio(struct vm *vm, int *status)
+{
+	const struct kvm_run *run = vm->run;
+
+	diag("guest error: unhandled MMIO: %s of %u byte(s) at 0x%llx (rip 0x%llx)",
+	     run->mmio.is_write ? "write" : "read", run->mmio.len,
+	     (unsigned long long)run->mmio.phys_addr, (unsigned long long)guest_rip(vm));
+	*status = STATUS_GUEST_ERROR;
+	return 1;
+}
+
+/* One exit; returns 1 when the guest is done and *status is final. */
+static int handle_exit(struct vm *vm, int *status)
+{
+	const struct kvm_run *run = vm->run;
+
+	switch (run->exit_reason) {
+	case KVM_EXIT_IO:
+		return handle_io(vm, status);
+	case KVM_EXIT_MMIO:
+		return handle_mmio(vm, status);
+	case KVM_EXIT_HLT:
+		/* Only without an in-kernel local APIC; nothing could wake it. */
+		diag("guest crashed: halted with nothing to wake it (rip 0x%llx)",
+		     (unsigned long long)guest_rip(vm));
+		*status = STATUS_GUEST_CRASH;
+		return 1;
+	case KVM_EXIT_SHUTDOWN:
+		diag("guest crashed: triple fault (shutdown) at rip 0x%llx",
+		     (unsigned long long)guest_rip(vm));
+		report_registers(vm);
+		*status = STATUS_GUEST_CRASH;
+		return 1;
+	case KVM_EXIT_FAIL_ENTRY:
+		diag("guest crashed: VM entry failed, hardware reason 0x%llx (rip 0x%llx)",
+		     (unsigned long long)run->fail_entry.hardware_entry_failure_reason,
+		     (unsigned long long)guest_rip(vm));
+		report_registers(vm);
+		*status = STATUS_GUEST_CRASH;
+		return 1;
+	case KVM_EXIT_INTERNAL_ERROR:
+		report_internal_error(vm);
+		report_registers(vm);
+		*status = STATUS_GUEST_CRASH;
+		return 1;
+	default:
+		diag("guest stopped: unexpected VM exit reason %u (rip 0x%llx)", run->exit_reason,
+		     (unsigned long long)guest_rip(vm));
+		*status = STATUS_UNKNOWN_EXIT;
+		return 1;
+	}
+}
+
+int exit_loop_run(struct vm *vm)
+{
+	int status = 0;
+
+	for (;;) {
+		if (ioctl(vm->vcpu_fd, KVM_RUN, 0) < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			if (errno == EFAULT) {
+				diag("guest crashed: KVM_RUN: the guest touched memory the host cannot back "
+				     "(rip 0x%llx)", (unsigned long long)guest_rip(vm));
+				return STATUS_GUEST_CRASH;
+			}
+			diag("KVM_RUN failed: %s", strerror(errno));
+			return STATUS_KVMRUN_FAILED;
+		}
+		if (handle_exit(vm, &status))
+			return status;
+	}
+}

@@ -1,0 +1,23 @@
+/* Port-I/O hypercalls (include/kvmrun/hypercall.h), served in the exit loop. */
+#ifndef KVMRUN_HYPERCALL_PORTS_H
+#define KVMRUN_HYPERCALL_PORTS_H
+
+#include <linux/kvm.h>
+#include <stdint.h>
+
+#include "guest_mem.h"
+
+enum hypercall_result {
+	HC_CONTINUE,    /* served; run the guest on */
+	HC_EXIT,        /* the guest asked to exit; *status holds its status */
+	HC_UNHANDLED,   /* not a hypercall port */
+	HC_BAD_REQUEST, /* a hypercall port with a malformed request; err says why */
+};
+
+/* io is run->io of a KVM_EXIT_IO exit; data its data bytes. */
+enum hypercall_result hypercall_handle(const struct guest_mem *mem, uint16_t port,
+				       uint8_t direction, uint8_t size, uint32_t count,
+				       const uint8_t *data, int *status,
+				       char *err, size_t errlen);
+
+#endif

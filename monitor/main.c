@@ -1,0 +1,92 @@
+/* kvmrun: boot one ELF app in a fresh single-purpose KVM virtual machine and
+ * exit with its status. Setup runs once, in order; then one exit loop. */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cpu_mode.h"
+#include "diag.h"
+#include "elf_loader.h"
+#include "exit_loop.h"
+#include "exit_status.h"
+#include "options.h"
+#include "start_info_build.h"
+#include "vm.h"
+
+#ifndef KVMRUN_VERSION
+#define KVMRUN_VERSION "unknown"
+#endif
+
+static int status_for_open_result(enum elf_open_result rc)
+{
+	switch (rc) {
+	case ELF_OPEN_NOT_FOUND: return STATUS_APP_NOT_FOUND;
+	case ELF_OPEN_UNUSABLE: return STATUS_APP_UNUSABLE;
+	default: return STATUS_KVMRUN_FAILED;
+	}
+}
+
+/* Lay out guest memory: app segments, GDT, page tables, start_info. */
+static int prepare_guest(struct vm *vm, const struct elf_app *app, const struct elf_file *file,
+			 const struct options *opts, char *err, size_t errlen)
+{
+	uint64_t pt_size = app->bits == 64 ? page_tables_size(&vm->mem) : 0;
+
+	elf_copy_segments(app, file->image, &vm->mem);
+	gdt_write(&vm->mem);
+	if (pt_size)
+		page_tables_write(&vm->mem);
+	if (start_info_write(&vm->mem, app, pt_size, opts->app_argc, opts->app_argv, err, errlen) < 0)
+		return -1;
+	return vm_set_boot_state(vm, app->bits, app->entry, err, errlen);
+}
+
+int main(int argc, char **argv)
+{
+	struct options opts;
+	struct guest_mem layout;
+	struct elf_file file;
+	struct elf_app app;
+	struct vm vm;
+	char err[512];
+
+	/* A reader that goes away must not kill us: writes then fail with EPIPE. */
+	signal(SIGPIPE, SIG_IGN);
+
+	switch (options_parse(argc, argv, &opts, err, sizeof err)) {
+	case OPTIONS_HELP:
+		fputs(options_usage, stdout);
+		return 0;
+	case OPTIONS_VERSION:
+		printf("kvmrun %s\n", KVMRUN_VERSION);
+		return 0;
+	case OPTIONS_ERROR:
+		diag("%s", err);
+		return STATUS_KVMRUN_FAILED;
+	case OPTIONS_RUN:
+		break;
+	}
+
+	/* Check the app against the memory layout before touching KVM. */
+	guest_mem_layout(&layout, opts.mem_size);
+	enum elf_open_result rc = elf_open_app(opts.app_path, &layout, &file, &app, err, sizeof err);
+	if (rc != ELF_OPEN_OK) {
+		diag("%s: %s", opts.app_path, err);
+		elf_close_app(&file);
+		return status_for_open_result(rc);
+	}
+
+	if (vm_create(&vm, opts.mem_size, err, sizeof err) < 0 ||
+	    prepare_guest(&vm, &app, &file, &opts, err, sizeof err) < 0) {
+		diag("%s", err);
+		elf_close_app(&file);
+		vm_destroy(&vm);
+		return STATUS_KVMRUN_FAILED;
+	}
+	elf_close_app(&file);
+	vm_close_kvm_fd(&vm);
+
+	int status = exit_loop_run(&vm);
+	vm_destroy(&vm);
+	return status;
+}

@@ -1,0 +1,146 @@
+#include "options.h"
+
+#include <ctype.h>
+#include <string.h>
+
+#include "diag.h"
+
+const char options_usage[] =
+	"usage: kvmrun [options] [--] app.elf [args...]\n"
+	"\n"
+	"Boot app.elf, an ELF32 i386 or ELF64 x86-64 program linked against the\n"
+	"kvmrun guest runtime, in a fresh single-purpose KVM virtual machine and\n"
+	"exit with the app's exit status.\n"
+	"\n"
+	"options:\n"
+	"  --mem=SIZE     guest RAM, with an optional K, M or G suffix\n"
+	"                 (default 64M, at least 2M, at most 64G, whole 4K pages)\n"
+	"  -h, --help     show this help and exit\n"
+	"  --version      show the version and exit\n"
+	"\n"
+	"exit status: the app's own status (0-255), or\n"
+	"  121 the guest accessed a port or MMIO address kvmrun does not serve\n"
+	"  122 the guest crashed (triple fault, failed VM entry, KVM internal error)\n"
+	"  123 the guest caused a VM exit kvmrun does not know\n"
+	"  125 kvmrun itself failed (bad usage, KVM unavailable, host error)\n"
+	"  126 the app is not an ELF kvmrun can boot\n"
+	"  127 the app file does not exist\n";
+
+int parse_size(const char *text, uint64_t *bytes, char *err, size_t errlen)
+{
+	const char *p = text;
+	uint64_t value = 0;
+
+	if (!*p) {
+		diag_set(err, errlen, "empty size");
+		return -1;
+	}
+	if (!isdigit((unsigned char)*p)) {
+		diag_set(err, errlen, "'%s' is not a size (expected digits with an optional K, M or G)", text);
+		return -1;
+	}
+	for (; isdigit((unsigned char)*p); p++) {
+		unsigned digit = (unsigned)(*p - '0');
+		if (value > (UINT64_MAX - digit) / 10) {
+			diag_set(err, errlen, "'%s' is too large", text);
+			return -1;
+		}
+		value = value * 10 + digit;
+	}
+	unsigned shift = 0;
+	switch (*p) {
+	case '\0': break;
+	case 'k': case 'K': shift = 10; p++; break;
+	case 'm': case 'M': shift = 20; p++; break;
+	case 'g': case 'G': shift = 30; p++; break;
+	default:
+		diag_set(err, errlen, "'%s' has an unknown suffix '%s' (use K, M or G)", text, p);
+		return -1;
+	}
+	if (*p) {
+		diag_set(err, errlen, "'%s' has trailing characters '%s'", text, p);
+		return -1;
+	}
+	if (shift && value > (UINT64_MAX >> shift)) {
+		diag_set(err, errlen, "'%s' is too large", text);
+		return -1;
+	}
+	*bytes = value << shift;
+	return 0;
+}
+
+int parse_mem_size(const char *text, uint64_t *bytes, char *err, size_t errlen)
+{
+	uint64_t size;
+	char why[256];
+
+	if (parse_size(text, &size, why, sizeof why) < 0) {
+		diag_set(err, errlen, "bad --mem: %s", why);
+		return -1;
+	}
+	if (size < MEM_MIN) {
+		diag_set(err, errlen, "bad --mem: %s is too small (the minimum is %lluM)",
+			 text, MEM_MIN >> 20);
+		return -1;
+	}
+	if (size > MEM_MAX) {
+		diag_set(err, errlen, "bad --mem: %s is too large (the maximum is %lluG)",
+			 text, MEM_MAX >> 30);
+		return -1;
+	}
+	if (size % MEM_ALIGN) {
+		diag_set(err, errlen, "bad --mem: %s is not a whole number of 4K pages", text);
+		return -1;
+	}
+	*bytes = size;
+	return 0;
+}
+
+/* Options end at "--" or at the first argument that is not an option: what
+ * follows the app path belongs to the app. */
+enum options_result options_parse(int argc, char **argv, struct options *opts,
+				  char *err, size_t errlen)
+{
+	int i;
+
+	memset(opts, 0, sizeof *opts);
+	opts->mem_size = MEM_DEFAULT;
+
+	for (i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+
+		if (strcmp(arg, "--") == 0) {
+			i++;
+			break;
+		}
+		if (arg[0] != '-' || arg[1] == '\0')
+			break;
+		if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0)
+			return OPTIONS_HELP;
+		if (strcmp(arg, "--version") == 0)
+			return OPTIONS_VERSION;
+		if (strncmp(arg, "--mem=", 6) == 0 || strcmp(arg, "--mem") == 0) {
+			const char *value = arg[5] == '=' ? arg + 6 : NULL;
+			if (!value) {
+				if (i + 1 >= argc) {
+					diag_set(err, errlen, "bad --mem: missing size");
+					return OPTIONS_ERROR;
+				}
+				value = argv[++i];
+			}
+			if (parse_mem_size(value, &opts->mem_size, err, errlen) < 0)
+				return OPTIONS_ERROR;
+			continue;
+		}
+		diag_set(err, errlen, "unknown option '%s' (see kvmrun --help)", arg);
+		return OPTIONS_ERROR;
+	}
+	if (i >= argc) {
+		diag_set(err, errlen, "no app given (see kvmrun --help)");
+		return OPTIONS_ERROR;
+	}
+	opts->app_path = argv[i];
+	opts->app_argc = argc - i;
+	opts->app_argv = argv + i;
+	return OPTIONS_RUN;
+}

@@ -1,0 +1,39 @@
+/* Command-line options of kvmrun. Parsing is pure (no exit, no output) so
+ * unit tests drive it directly. */
+#ifndef KVMRUN_OPTIONS_H
+#define KVMRUN_OPTIONS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define MEM_DEFAULT (64ull << 20)
+#define MEM_MIN (2ull << 20)
+#define MEM_MAX (64ull << 30)
+#define MEM_ALIGN 4096ull
+
+struct options {
+	uint64_t mem_size;
+	const char *app_path;
+	int app_argc;      /* the app path and the arguments after it */
+	char **app_argv;
+};
+
+enum options_result {
+	OPTIONS_RUN,
+	OPTIONS_HELP,
+	OPTIONS_VERSION,
+	OPTIONS_ERROR,
+};
+
+/* Parse "64M", "1G", "4096", ... into bytes. Returns 0, or -1 with err set. */
+int parse_size(const char *text, uint64_t *bytes, char *err, size_t errlen);
+
+/* Parse a guest memory size and check it against MEM_MIN/MAX/ALIGN. */
+int parse_mem_size(const char *text, uint64_t *bytes, char *err, size_t errlen);
+
+enum options_result options_parse(int argc, char **argv, struct options *opts,
+				  char *err, size_t errlen);
+
+extern const char options_usage[];
+
+#endif

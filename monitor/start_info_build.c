@@ -1,0 +1,84 @@
+#include "start_info_build.h"
+
+#include <elf.h>
+#include <string.h>
+
+#include <kvmrun/start_info.h>
+
+#include "diag.h"
+#include "memory_map.h"
+
+#define PAGE 4096ull
+
+static unsigned boot_claims(const struct elf_app *app, uint64_t pt_size, struct mem_claim *c)
+{
+	unsigned n = 0;
+
+	c[n++] = (struct mem_claim){ 0, KVMRUN_GDT_ADDR, 0, KVMRUN_MEM_RESERVED };
+	c[n++] = (struct mem_claim){ KVMRUN_GDT_ADDR, PAGE, KVMRUN_MEM_F_READ_ONLY, KVMRUN_MEM_GDT };
+	c[n++] = (struct mem_claim){ KVMRUN_START_INFO_ADDR, KVMRUN_START_INFO_SIZE,
+				     KVMRUN_MEM_F_READ_ONLY, KVMRUN_MEM_START_INFO };
+	if (pt_size)
+		c[n++] = (struct mem_claim){ KVMRUN_PAGE_TABLES_ADDR, pt_size, 0, KVMRUN_MEM_PAGE_TABLES };
+	c[n++] = (struct mem_claim){ KVMRUN_STACK_BASE, KVMRUN_STACK_TOP - KVMRUN_STACK_BASE, 0,
+				     KVMRUN_MEM_STACK };
+	for (unsigned i = 0; i < app->nseg; i++) {
+		const struct elf_segment *s = &app->seg[i];
+		uint64_t base = s->gpa & ~(PAGE - 1);
+		uint64_t end = (s->gpa + s->memsz + PAGE - 1) & ~(PAGE - 1);
+		uint32_t flags = (s->pflags & PF_W ? 0 : KVMRUN_MEM_F_READ_ONLY) |
+				 (s->pflags & PF_X ? KVMRUN_MEM_F_EXEC : 0);
+		c[n++] = (struct mem_claim){ base, end - base, flags, KVMRUN_MEM_KERNEL };
+	}
+	return n;
+}
+
+static int write_args(struct kvmrun_start_info *si, int argc, char *const argv[],
+		      char *err, size_t errlen)
+{
+	char *blob = (char *)(si + 1);
+	size_t cap = KVMRUN_START_INFO_SIZE - sizeof *si, used = 0;
+
+	if ((unsigned)argc > KVMRUN_MAX_ARGS) {
+		diag_set(err, errlen, "too many arguments for the app: %d (at most %u)", argc,
+			 KVMRUN_MAX_ARGS);
+		return -1;
+	}
+	for (int i = 0; i < argc; i++) {
+		size_t len = strlen(argv[i]) + 1;
+		if (len > cap - used) {
+			diag_set(err, errlen, "the app's arguments are too long: start_info holds at most %zu bytes of them",
+				 cap);
+			return -1;
+		}
+		memcpy(blob + used, argv[i], len);
+		used += len;
+	}
+	si->argc = (uint32_t)argc;
+	si->args_size = (uint32_t)used;
+	si->args_addr = KVMRUN_START_INFO_ADDR + sizeof *si;
+	return 0;
+}
+
+int start_info_write(const struct guest_mem *mem, const struct elf_app *app,
+		     uint64_t page_tables_size, int argc, char *const argv[],
+		     char *err, size_t errlen)
+{
+	struct kvmrun_start_info *si = guest_mem_ptr(mem, KVMRUN_START_INFO_ADDR, KVMRUN_START_INFO_SIZE);
+	struct mem_claim claims[5 + ELF_MAX_LOAD_SEGMENTS];
+	unsigned nclaims = boot_claims(app, page_tables_size, claims);
+
+	if (!si) {
+		diag_set(err, errlen, "guest RAM too small for start_info");
+		return -1;
+	}
+	memset(si, 0, KVMRUN_START_INFO_SIZE);
+	si->magic = KVMRUN_START_INFO_MAGIC;
+	si->abi_version = KVMRUN_ABI_VERSION;
+	si->mem_size = mem->size;
+	si->ioapic_base = IOAPIC_BASE;
+	if (memory_map_build(mem, claims, nclaims, si->mem, KVMRUN_MAX_MEM_ENTRIES,
+			     &si->mem_count, err, errlen) < 0)
+		return -1;
+	return write_args(si, argc, argv, err, errlen);
+}

@@ -1,0 +1,21 @@
+/* Writing start_info (include/kvmrun/start_info.h) into guest memory. */
+#ifndef KVMRUN_START_INFO_BUILD_H
+#define KVMRUN_START_INFO_BUILD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "elf_loader.h"
+#include "guest_mem.h"
+
+#define IOAPIC_BASE 0xfec00000ull
+
+/* Fill start_info at KVMRUN_START_INFO_ADDR: memory map from the boot area,
+ * page_tables_size bytes of page tables (0 for 32-bit apps) and the app's
+ * segments; the argv strings follow the structure. Returns 0 or -1 with err
+ * set (arguments too long, too many). */
+int start_info_write(const struct guest_mem *mem, const struct elf_app *app,
+		     uint64_t page_tables_size, int argc, char *const argv[],
+		     char *err, size_t errlen);
+
+#endif

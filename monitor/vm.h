@@ -1,0 +1,33 @@
+/* The KVM virtual machine: /dev/kvm, the VM, its memory slots, the in-kernel
+ * interrupt controller and the one vCPU (Documentation/virt/kvm/api.rst). */
+#ifndef KVMRUN_VM_H
+#define KVMRUN_VM_H
+
+#include <linux/kvm.h>
+#include <stddef.h>
+
+#include "guest_mem.h"
+
+struct vm {
+	int kvm_fd;
+	int vm_fd;
+	int vcpu_fd;
+	struct kvm_run *run; /* the vCPU's shared run structure */
+	size_t run_size;
+	struct guest_mem mem;
+};
+
+/* Open /dev/kvm, check the API, create the VM with mem_size bytes of RAM,
+ * the in-kernel irqchip and one vCPU with the host-supported CPUID.
+ * Returns 0 or -1 with err set to one line (with the fix, where known). */
+int vm_create(struct vm *vm, uint64_t mem_size, char *err, size_t errlen);
+
+/* Put the vCPU in the app's start state (cpu_mode.h). */
+int vm_set_boot_state(struct vm *vm, unsigned bits, uint64_t entry, char *err, size_t errlen);
+
+/* Close /dev/kvm once setup is done: the exit loop needs only the vCPU. */
+void vm_close_kvm_fd(struct vm *vm);
+
+void vm_destroy(struct vm *vm);
+
+#endif
