@@ -26,6 +26,11 @@ static void report_registers(const struct vm *vm)
 		diag("guest registers unavailable: %s", strerror(errno));
 		return;
 	}
+	/* AMD SVM reinitializes the vCPU on shutdown (the VMCB is undefined
+	 * after it), so the registers of a triple-faulted guest may be the
+	 * reset state, not the faulting one: say so rather than mislead. */
+	if (s.cs.selector == 0xf000 && r.rip == 0xfff0)
+		diag("  (the CPU reset these registers at shutdown; the faulting state is lost)");
 	diag("  rip=0x%016llx rsp=0x%016llx rbp=0x%016llx rflags=0x%llx",
 	     r.rip, r.rsp, r.rbp, r.rflags);
 	diag("  rax=0x%016llx rbx=0x%016llx rcx=0x%016llx rdx=0x%016llx",

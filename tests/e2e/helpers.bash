@@ -1,0 +1,45 @@
+# Shared set-up for the end-to-end tests. KVMRUN names the monitor binary
+# under test (the normal or the ASan/UBSan build); O the build directory.
+bats_require_minimum_version 1.5.0
+
+ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+O=${O:-build}
+[[ $O = /* ]] || O="$ROOT/$O"
+KVMRUN=${KVMRUN:-$O/kvmrun}
+GUESTS="$O/tests/guests"
+APPS="$O/apps"
+
+# A sanitizer report must fail the test, never pass as a guest status.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-exitcode=99:abort_on_error=0:detect_leaks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1:exitcode=98}
+
+# kvmrun ARGS...: run the monitor, stdout and stderr kept apart.
+kvmrun() {
+	run --separate-stderr timeout 60 "$KVMRUN" "$@"
+}
+
+# The exact one-line diagnostic on stderr, and nothing from a sanitizer.
+assert_stderr_has() {
+	if [[ "$stderr" != *"$1"* ]]; then
+		echo "stderr lacks: $1"
+		echo "stderr was: $stderr"
+		return 1
+	fi
+	assert_no_sanitizer_report
+}
+
+assert_no_sanitizer_report() {
+	if [[ "$stderr" == *"Sanitizer"* || "$stderr" == *"runtime error"* ]]; then
+		echo "sanitizer report: $stderr"
+		return 1
+	fi
+}
+
+assert_status() {
+	if [[ "$status" -ne "$1" ]]; then
+		echo "status $status, expected $1"
+		echo "stdout: $output"
+		echo "stderr: $stderr"
+		return 1
+	fi
+}
