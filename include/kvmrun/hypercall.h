@@ -16,6 +16,14 @@
  * kvmrun's standard output. The early console, before any device is up. */
 #define KVMRUN_PORT_DEBUG_WRITE 0x0501u
 
+/* outl(0, KVMRUN_PORT_WAIT): sleep until a device has something new for
+ * the guest. Returns at once when there is nothing to wait for (no receive
+ * buffer posted, or input already at end of file); otherwise kvmrun blocks
+ * (using no CPU) until input arrives or reaches end of file, fills the
+ * console's posted receive buffers and returns. A guest that waits for
+ * input uses this instead of spinning on the used ring. */
+#define KVMRUN_PORT_WAIT 0x0502u
+
 /* Largest len a single debug write accepts. */
 #define KVMRUN_DEBUG_WRITE_MAX (1u << 20)
 

@@ -27,6 +27,12 @@
 #define KVMRUN_STACK_TOP 0x100000u
 #define KVMRUN_BOOT_AREA_END 0x100000u /* app segments must lie at or above */
 
+/* Device windows: device i of the device map is at BASE + i * STRIDE. The
+ * guest still reads them from start_info, never from here. */
+#define KVMRUN_VIRTIO_MMIO_BASE 0xd0000000u
+#define KVMRUN_VIRTIO_MMIO_STRIDE 0x1000u
+#define KVMRUN_VIRTIO_IRQ_BASE 5u /* IOAPIC pin of device 0; device i: +i */
+
 /* Memory map: use of a range. */
 enum kvmrun_mem_use {
 	KVMRUN_MEM_FREE = 1,        /* unused RAM: the guest's to use (heap) */

@@ -39,9 +39,9 @@ load helpers
 	for bits in 32 64; do
 		kvmrun "$GUESTS/wildmmio$bits.elf"
 		assert_status 121
-		assert_stderr_has "kvmrun: guest error: unhandled MMIO: write of 4 byte(s) at 0xd0000000 (rip 0x"
+		assert_stderr_has "kvmrun: guest error: unhandled MMIO: write of 4 byte(s) at 0xe0000000 (rip 0x"
 		kvmrun "$GUESTS/wildmmio$bits.elf" read
 		assert_status 121
-		assert_stderr_has "kvmrun: guest error: unhandled MMIO: read of 4 byte(s) at 0xd0000000 (rip 0x"
+		assert_stderr_has "kvmrun: guest error: unhandled MMIO: read of 4 byte(s) at 0xe0000000 (rip 0x"
 	done
 }

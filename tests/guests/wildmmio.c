@@ -6,7 +6,7 @@
 
 int main(int argc, char **argv)
 {
-	volatile uint32_t *p = (volatile uint32_t *)(uintptr_t)0xd0000000u;
+	volatile uint32_t *p = (volatile uint32_t *)(uintptr_t)0xe0000000u;
 
 	printf("poking MMIO at %p\n", (void *)p);
 	fflush(NULL);
