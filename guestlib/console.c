@@ -1,5 +1,8 @@
-/* Console output: buffered, flushed on newline, on a full buffer and at exit,
- * written through the early (hypercall) console. */
+/* Console streams for <stdio.h> and <unistd.h>: output is buffered here and
+ * goes to the virtio-console once its driver is up, to the early
+ * (hypercall) console before that. Like C stdio: line-buffered when the host
+ * console is a terminal, fully buffered otherwise; always flushed when the
+ * buffer fills, before reading input, and at exit. */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -7,32 +10,41 @@
 #include <kvmrun/guest.h>
 
 #include "console.h"
+#include "virtio_console.h"
 
-static char buffer[4096];
+#define BUFFER_SIZE (128u << 10)
+
+static char buffer[BUFFER_SIZE];
 static size_t used;
+
+static void emit(const char *data, size_t len)
+{
+	if (virtio_console_ready() && virtio_console_write(data, len) == 0)
+		return;
+	kvmrun_debug_write(data, len);
+}
 
 void console_flush(void)
 {
 	if (used) {
-		kvmrun_debug_write(buffer, used);
+		emit(buffer, used);
 		used = 0;
 	}
 }
 
 void console_write(const char *data, size_t len)
 {
-	int newline = memchr(data, '\n', len) != NULL;
-
-	if (len >= sizeof buffer) {
+	if (len >= BUFFER_SIZE - used) {
 		console_flush();
-		kvmrun_debug_write(data, len);
-		return;
+		if (len >= BUFFER_SIZE) {
+			emit(data, len);
+			return;
+		}
 	}
-	if (len > sizeof buffer - used)
-		console_flush();
 	memcpy(buffer + used, data, len);
 	used += len;
-	if (newline)
+	/* Early messages and a terminal: show each line as it is complete. */
+	if ((!virtio_console_ready() || virtio_console_interactive()) && memchr(data, '\n', len))
 		console_flush();
 }
 
@@ -43,12 +55,23 @@ int fflush(void *stream)
 	return 0;
 }
 
+/* write(2): unbuffered, as in POSIX: what was buffered goes first, then the
+ * caller's bytes straight from its buffer. */
 ssize_t write(int fd, const void *buf, size_t len)
 {
 	if (fd != STDOUT_FILENO && fd != STDERR_FILENO)
 		return -1;
-	console_write(buf, len);
+	console_flush();
+	emit(buf, len);
 	return (ssize_t)len;
+}
+
+ssize_t read(int fd, void *buf, size_t len)
+{
+	if (fd != STDIN_FILENO)
+		return -1;
+	console_flush(); /* a prompt shows before the wait for its answer */
+	return virtio_console_read(buf, len);
 }
 
 int putchar(int c)

@@ -61,7 +61,9 @@ static int check_header(Elf *elf, size_t size, GElf_Ehdr *ehdr, unsigned *bits,
 		return -1;
 	}
 	if (ehdr->e_ident[EI_VERSION] != EV_CURRENT || ehdr->e_version != EV_CURRENT) {
-		diag_set(err, errlen, "unsupported ELF version %u", ehdr->e_ident[EI_VERSION]);
+		diag_set(err, errlen, "unsupported ELF version %u",
+			 ehdr->e_ident[EI_VERSION] != EV_CURRENT ? ehdr->e_ident[EI_VERSION]
+								 : ehdr->e_version);
 		return -1;
 	}
 	unsigned cls = ehdr->e_ident[EI_CLASS];
@@ -88,9 +90,36 @@ static int check_header(Elf *elf, size_t size, GElf_Ehdr *ehdr, unsigned *bits,
 	return 0;
 }
 
+/* The table's place in the file, checked before libelf reads it: libelf
+ * quietly shortens a table cut off by the end of the file. */
+static int check_phdr_bounds(const GElf_Ehdr *ehdr, size_t phnum, size_t entsize, size_t size,
+			     char *err, size_t errlen)
+{
+	if (ehdr->e_phoff > size || phnum * entsize > size - ehdr->e_phoff) {
+		diag_set(err, errlen, "program header table [0x%llx, +%zu) lies past the end of the file (%zu bytes)",
+			 (unsigned long long)ehdr->e_phoff, phnum * entsize, size);
+		return -1;
+	}
+	return 0;
+}
+
 static int check_phdr_table(Elf *elf, const GElf_Ehdr *ehdr, size_t size, size_t *phnum,
 			    char *err, size_t errlen)
 {
+	size_t entsize = gelf_fsize(elf, ELF_T_PHDR, 1, EV_CURRENT);
+
+	if (ehdr->e_phnum == 0) {
+		diag_set(err, errlen, "no program headers (an object file or a stripped-down ELF?)");
+		return -1;
+	}
+	if (ehdr->e_phentsize != entsize) {
+		diag_set(err, errlen, "e_phentsize is %u, expected %zu", ehdr->e_phentsize, entsize);
+		return -1;
+	}
+	/* PN_XNUM: the real count is in section 0 (extended numbering). */
+	if (ehdr->e_phnum != PN_XNUM &&
+	    check_phdr_bounds(ehdr, ehdr->e_phnum, entsize, size, err, errlen) < 0)
+		return -1;
 	if (elf_getphdrnum(elf, phnum) != 0) {
 		diag_set(err, errlen, "malformed program header count: %s", elf_errmsg(-1));
 		return -1;
@@ -103,18 +132,7 @@ static int check_phdr_table(Elf *elf, const GElf_Ehdr *ehdr, size_t size, size_t
 		diag_set(err, errlen, "too many program headers: %zu (at most %u)", *phnum, ELF_MAX_PHDRS);
 		return -1;
 	}
-	size_t entsize = gelf_fsize(elf, ELF_T_PHDR, 1, EV_CURRENT);
-	if (ehdr->e_phentsize != entsize) {
-		diag_set(err, errlen, "e_phentsize is %u, expected %zu", ehdr->e_phentsize, entsize);
-		return -1;
-	}
-	/* libelf would catch this too; say which rule broke. */
-	if (ehdr->e_phoff > size || *phnum * entsize > size - ehdr->e_phoff) {
-		diag_set(err, errlen, "program header table [0x%llx, +%zu) lies past the end of the file (%zu bytes)",
-			 (unsigned long long)ehdr->e_phoff, *phnum * entsize, size);
-		return -1;
-	}
-	return 0;
+	return check_phdr_bounds(ehdr, *phnum, entsize, size, err, errlen);
 }
 
 /* The rules every PT_LOAD segment obeys before it may be copied. */

@@ -23,5 +23,8 @@ int main(int argc, char **argv)
 		       e->flags & KVMRUN_MEM_F_EXEC ? " exec" : "");
 	}
 	printf("devices: %u\n", si->dev_count);
+	for (uint32_t i = 0; i < si->dev_count; i++)
+		printf("  virtio-mmio window [0x%llx, +0x%x) irq %u\n",
+		       (unsigned long long)si->dev[i].base, si->dev[i].size, si->dev[i].irq);
 	return 0;
 }

@@ -20,6 +20,9 @@ struct virtq_desc {
 	uint16_t next;
 };
 
+/* avail->flags: the driver needs no used-buffer interrupt (§2.7.7). */
+#define VIRTQ_AVAIL_F_NO_INTERRUPT 1u
+
 /* Available ring ("driver area"): 2-byte aligned (§2.7.6). */
 struct virtq_avail {
 	uint16_t flags;

@@ -63,7 +63,8 @@ char *eb_build(struct eb_spec *spec, size_t *size)
 	uint64_t ehsize = is64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr);
 	uint64_t phent = is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr);
 	uint64_t shent = is64 ? sizeof(Elf64_Shdr) : sizeof(Elf32_Shdr);
-	uint64_t phoff = spec->phoff ? spec->phoff : ehsize;
+	/* No program headers: e_phoff 0, as linkers write it. */
+	uint64_t phoff = spec->phoff ? spec->phoff : spec->nph ? ehsize : 0;
 	uint64_t shoff = 0;
 	uint64_t cursor = max_u64(ehsize, phoff + spec->nph * phent);
 	uint64_t total;

@@ -31,7 +31,7 @@ struct eb_spec {
 	unsigned nph;
 	struct eb_phdr ph[EB_MAX_PH];
 
-	uint64_t phoff;      /* e_phoff; right after the ELF header when 0 */
+	uint64_t phoff;      /* e_phoff; when 0, right after the ELF header (0 if nph is 0) */
 	int phnum_set;       /* write phnum into e_phnum instead of nph */
 	uint16_t phnum;
 	uint16_t phentsize;  /* e_phentsize; the class's size when 0 */

@@ -132,6 +132,26 @@ static void test_page_tables_5g(void **state)
 	check_tables(&big, 6);
 }
 
+/* The largest guest: 65 GiB mapped by 65 PDs, still below the stack. */
+static void test_page_tables_64g(void **state)
+{
+	struct guest_mem huge;
+	char err[256];
+
+	(void)state;
+	if (guest_mem_alloc(&huge, 64 * GIB, err, sizeof err) < 0)
+		skip();
+	assert_true(KVMRUN_PAGE_TABLES_ADDR + page_tables_size(&huge) <= KVMRUN_STACK_BASE);
+	page_tables_write(&huge);
+	identity(&huge, 0);
+	identity(&huge, 0xfee00000);
+	identity(&huge, 4 * GIB);
+	identity(&huge, 64 * GIB);
+	identity(&huge, 65 * GIB - 1);
+	check_tables(&huge, 65);
+	guest_mem_free(&huge);
+}
+
 /* One GDT descriptor, decoded (Intel SDM vol. 3 §3.4.5). */
 struct desc {
 	uint32_t base, limit;
@@ -371,6 +391,7 @@ int main(void)
 		cmocka_unit_test(test_page_tables_size),
 		cmocka_unit_test(test_page_tables_64m),
 		cmocka_unit_test(test_page_tables_5g),
+		cmocka_unit_test(test_page_tables_64g),
 		cmocka_unit_test(test_gdt),
 		cmocka_unit_test(test_sregs_32),
 		cmocka_unit_test(test_sregs_64),

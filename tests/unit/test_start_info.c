@@ -58,6 +58,7 @@ static void test_abi_layout(void **state)
 	assert_int_equal(KVMRUN_DEBUG_WRITE_MAX, 1048576);
 	assert_int_equal(KVMRUN_PORT_EXIT, 0x500);
 	assert_int_equal(KVMRUN_PORT_DEBUG_WRITE, 0x501);
+	assert_int_equal(KVMRUN_PORT_WAIT, 0x502);
 
 	assert_int_equal(KVMRUN_MAX_MEM_ENTRIES, 64);
 	assert_int_equal(KVMRUN_MAX_DEV_ENTRIES, 8);
@@ -86,6 +87,15 @@ static void test_boot_area_layout(void **state)
 	/* The pieces do not overlap one another. */
 	assert_true(KVMRUN_GDT_ADDR + GDT_ENTRIES * 8 <= KVMRUN_START_INFO_ADDR);
 	assert_true(KVMRUN_START_INFO_ADDR + KVMRUN_START_INFO_SIZE <= KVMRUN_PAGE_TABLES_ADDR);
+	/* Device windows and their interrupts. */
+	assert_int_equal(KVMRUN_VIRTIO_MMIO_BASE, 0xd0000000);
+	assert_int_equal(KVMRUN_VIRTIO_MMIO_STRIDE, 0x1000);
+	assert_int_equal(KVMRUN_VIRTIO_IRQ_BASE, 5);
+	/* All windows lie in the MMIO hole, below the IOAPIC. */
+	assert_true(KVMRUN_VIRTIO_MMIO_BASE >= GUEST_MMIO_HOLE_START);
+	assert_true(KVMRUN_VIRTIO_MMIO_BASE + KVMRUN_MAX_DEV_ENTRIES * KVMRUN_VIRTIO_MMIO_STRIDE <=
+		    IOAPIC_BASE);
+	assert_true(KVMRUN_VIRTIO_IRQ_BASE + KVMRUN_MAX_DEV_ENTRIES <= 24); /* IOAPIC pins */
 	/* Page tables for the largest guest end below the stack. */
 	struct guest_mem big;
 	guest_mem_layout(&big, 64 * GIB);
@@ -255,6 +265,47 @@ static void test_write_32_no_page_tables(void **state)
 	check_args(s, 1, argv);
 }
 
+/* RAM on both sides of the hole: the map covers both ranges, not the hole. */
+static void test_write_5g(void **state)
+{
+	struct guest_mem m;
+	struct elf_app app = app64();
+	char *argv[] = { "app" };
+	char err[ERRLEN] = "";
+
+	(void)state;
+	assert_int_equal(guest_mem_alloc(&m, 5 * GIB, err, sizeof err), 0);
+	app.seg[3] = (struct elf_segment){ 4 * GIB + 0x1000, 0x10, 0x10, 0x4000, PF_R | PF_W };
+	if (start_info_write(&m, &app, 8 * PAGE, 1, argv, err, sizeof err) != 0)
+		fail_msg("start_info_write: %s", err);
+	const struct kvmrun_start_info *s = guest_mem_ptr(&m, KVMRUN_START_INFO_ADDR,
+							  KVMRUN_START_INFO_SIZE);
+	assert_int_equal(s->mem_size, 5 * GIB);
+	assert_int_equal(s->mem_count, 14);
+	const struct kvmrun_mem_entry *e = s->mem;
+	expect(&e[3], 0x6000, 0xa000, 0, KVMRUN_MEM_FREE);
+	expect(&e[4], 0x10000, 0x8000, 0, KVMRUN_MEM_PAGE_TABLES);
+	expect(&e[5], 0x18000, 0x80000 - 0x18000, 0, KVMRUN_MEM_FREE);
+	expect(&e[6], 0x80000, 0x80000, 0, KVMRUN_MEM_STACK);
+	expect(&e[7], 0x100000, 0x2000, RO | EX, KVMRUN_MEM_KERNEL);
+	expect(&e[9], 0x200000, 0x2000, 0, KVMRUN_MEM_KERNEL);
+	expect(&e[10], 0x202000, 3 * GIB - 0x202000, 0, KVMRUN_MEM_FREE);
+	expect(&e[11], 4 * GIB, 0x1000, 0, KVMRUN_MEM_FREE);
+	expect(&e[12], 4 * GIB + 0x1000, 0x1000, 0, KVMRUN_MEM_KERNEL);
+	expect(&e[13], 4 * GIB + 0x2000, 2 * GIB - 0x2000, 0, KVMRUN_MEM_FREE);
+	uint64_t total = 0;
+	for (unsigned i = 0; i < s->mem_count; i++) {
+		total += e[i].size;
+		if (i > 0 && e[i].base < GUEST_MMIO_HOLE_START)
+			assert_int_equal(e[i].base, e[i - 1].base + e[i - 1].size);
+		/* Nothing in the hole. */
+		assert_false(e[i].base < GUEST_HIGH_RAM_START &&
+			     e[i].base + e[i].size > GUEST_MMIO_HOLE_START);
+	}
+	assert_int_equal(total, 5 * GIB);
+	guest_mem_free(&m);
+}
+
 static void test_write_no_args(void **state)
 {
 	struct elf_app app = app64();
@@ -357,6 +408,7 @@ int main(void)
 		cmocka_unit_test(test_boot_area_layout),
 		cmocka_unit_test(test_write_64),
 		cmocka_unit_test(test_write_32_no_page_tables),
+		cmocka_unit_test(test_write_5g),
 		cmocka_unit_test(test_write_no_args),
 		cmocka_unit_test(test_max_args),
 		cmocka_unit_test(test_args_too_long),

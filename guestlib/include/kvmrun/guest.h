@@ -14,6 +14,10 @@ const struct kvmrun_start_info *kvmrun_start_info(void);
 /* Name of a memory map use (enum kvmrun_mem_use), for printing. */
 const char *kvmrun_mem_use_name(uint32_t use);
 
+/* Fill buf with len random bytes from the entropy device (any length,
+ * unlike getentropy()). 0, or -1 without a working device. */
+int kvmrun_getrandom(void *buf, size_t len);
+
 /* Write bytes on the early (hypercall) console, unbuffered. */
 void kvmrun_debug_write(const void *data, size_t len);
 

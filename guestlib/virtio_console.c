@@ -1,0 +1,153 @@
+#include "virtio_console.h"
+
+#include <string.h>
+
+#include <kvmrun/guest.h>
+#include <kvmrun/virtio_mmio.h>
+
+#include "alloc.h"
+#include "port_io.h"
+#include "virtio_mmio.h"
+
+#define QUEUE_SIZE 16
+#define RX_BUFFERS 8
+#define RX_BUFFER_MAX (128u << 10) /* 8 x 128 KiB: 1 MiB of input per wait */
+#define RX_BUFFER_MIN 4096u
+
+static struct virtio_mmio dev;
+static struct virtq rxq, txq;
+static int up;
+static int interactive;
+
+/* Receive buffers: descriptor i of the receiveq is buffer i. */
+static char *rx_buf[RX_BUFFERS];
+static uint32_t rx_size;
+static unsigned rx_count;
+static int rx_have;            /* a completed buffer is being consumed */
+static uint32_t rx_id, rx_len, rx_pos;
+static int rx_eof;
+
+int virtio_console_ready(void)
+{
+	return up;
+}
+
+int virtio_console_interactive(void)
+{
+	return up && interactive;
+}
+
+/* As many receive buffers as free memory allows, 1 MiB at most. */
+static int setup_rx_buffers(void)
+{
+	rx_size = RX_BUFFER_MAX;
+	while (rx_size > RX_BUFFER_MIN && kvmrun_alloc_available() / 4 < (size_t)rx_size * RX_BUFFERS)
+		rx_size /= 2;
+	for (rx_count = 0; rx_count < RX_BUFFERS; rx_count++) {
+		rx_buf[rx_count] = kvmrun_alloc(rx_size, 4096);
+		if (!rx_buf[rx_count])
+			break;
+		virtq_set_desc(&rxq, (uint16_t)rx_count, rx_buf[rx_count], rx_size, 1);
+		virtq_make_available(&rxq, (uint16_t)rx_count);
+	}
+	return rx_count ? 0 : -1;
+}
+
+int virtio_console_init(uint64_t base, uint32_t irq)
+{
+	if (virtio_mmio_probe(&dev, base, irq) != VIRTIO_ID_CONSOLE ||
+	    virtio_mmio_begin(&dev, 1ull << VIRTIO_CONSOLE_F_SIZE) < 0)
+		return -1;
+	if (virtio_mmio_setup_queue(&dev, VIRTIO_CONSOLE_RECEIVEQ, &rxq, QUEUE_SIZE) < 0 ||
+	    virtio_mmio_setup_queue(&dev, VIRTIO_CONSOLE_TRANSMITQ, &txq, QUEUE_SIZE) < 0 ||
+	    setup_rx_buffers() < 0) {
+		virtio_mmio_fail(&dev);
+		return -1;
+	}
+	interactive = (dev.features >> VIRTIO_CONSOLE_F_SIZE) & 1;
+	virtio_mmio_driver_ok(&dev);
+	up = 1;
+	/* The device may take input into the posted buffers from now on. */
+	virtio_mmio_notify(&dev, VIRTIO_CONSOLE_RECEIVEQ);
+	return 0;
+}
+
+/* Send one buffer and wait for the device to hand it back. The device
+ * completes transmit buffers before the notify returns; anything else means
+ * it stopped working (it needs a reset), and the driver gives up on it. */
+static int send(const void *data, uint32_t len)
+{
+	uint32_t id, used_len;
+
+	virtq_set_desc(&txq, 0, data, len, 0);
+	virtq_make_available(&txq, 0);
+	virtio_mmio_notify(&dev, VIRTIO_CONSOLE_TRANSMITQ);
+	if (!virtq_take_used(&txq, &id, &used_len) || id != 0) {
+		up = 0;
+		return -1;
+	}
+	return 0;
+}
+
+int virtio_console_write(const void *data, size_t len)
+{
+	const char *p = data;
+
+	if (!up)
+		return -1;
+	while (len > 0) {
+		uint32_t chunk = len > (1u << 30) ? (1u << 30) : (uint32_t)len;
+		if (send(p, chunk) < 0)
+			return -1;
+		p += chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
+long virtio_console_read(void *buf, size_t len)
+{
+	char *out = buf;
+	size_t total = 0;
+
+	if (!up)
+		return -1;
+	while (total < len) {
+		if (rx_have) {
+			uint32_t n = rx_len - rx_pos;
+			if (n > len - total)
+				n = (uint32_t)(len - total);
+			memcpy(out + total, rx_buf[rx_id] + rx_pos, n);
+			total += n;
+			rx_pos += n;
+			if (rx_pos == rx_len) {
+				rx_have = 0;
+				virtq_make_available(&rxq, (uint16_t)rx_id);
+			}
+			continue;
+		}
+		if (rx_eof)
+			break;
+		uint32_t id, n;
+		if (virtq_take_used(&rxq, &id, &n)) {
+			if (id >= rx_count || n > rx_size) {
+				up = 0; /* a device that breaks the protocol */
+				return total ? (long)total : -1;
+			}
+			if (n == 0) {
+				rx_eof = 1; /* kvmrun's end-of-input signal */
+				continue;
+			}
+			rx_have = 1;
+			rx_id = id;
+			rx_len = n;
+			rx_pos = 0;
+			continue;
+		}
+		if (total > 0)
+			break; /* return what is here rather than wait for more */
+		/* Nothing yet: sleep in the monitor until input or its end. */
+		outl(KVMRUN_PORT_WAIT, 0);
+	}
+	return (long)total;
+}

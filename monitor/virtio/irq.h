@@ -1,0 +1,14 @@
+/* How a device interrupts the guest. In kvmrun it pulses an IOAPIC pin with
+ * KVM_IRQ_LINE (vm.c); unit tests and the fuzzer plug in a counter, so the
+ * devices run without KVM. */
+#ifndef KVMRUN_VIRTIO_IRQ_H
+#define KVMRUN_VIRTIO_IRQ_H
+
+#include <stdint.h>
+
+struct virtio_irq {
+	void (*raise)(void *ctx, uint32_t line); /* one edge on the line */
+	void *ctx;
+};
+
+#endif

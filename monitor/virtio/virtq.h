@@ -1,0 +1,73 @@
+/* Split virtqueues, the device's side (virtio 1.2 §2.7): checking the rings
+ * the driver set up, walking its descriptor chains and handing them back
+ * through the used ring. The rings live in guest memory and the guest may
+ * have put anything there, so every index and address is checked before
+ * use and every access goes through guest_mem_ptr(). */
+#ifndef KVMRUN_MONITOR_VIRTQ_H
+#define KVMRUN_MONITOR_VIRTQ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/uio.h>
+
+#include "../guest_mem.h"
+
+/* The largest queue kvmrun's devices offer (QueueNumMax); a chain has at
+ * most this many descriptors. */
+#define VIRTQ_SIZE_MAX 256u
+
+struct virtq {
+	uint32_t size;      /* QueueNum: a power of two, 1..VIRTQ_SIZE_MAX once ready */
+	bool ready;         /* QueueReady */
+	uint64_t desc_gpa;  /* QueueDesc: descriptor table */
+	uint64_t avail_gpa; /* QueueDriver: available ring */
+	uint64_t used_gpa;  /* QueueDevice: used ring */
+	uint16_t next_avail; /* free-running index of the next available entry to take */
+	uint16_t used_idx;   /* free-running used->idx, as last written */
+	uint8_t *desc, *avail, *used; /* host views of the three areas while ready */
+};
+
+/* One descriptor chain: its head and its non-empty buffers, in order. */
+struct virtq_chain {
+	uint16_t head;
+	unsigned nseg;
+	uint64_t bytes; /* sum of the buffers' lengths */
+	struct iovec seg[VIRTQ_SIZE_MAX];
+};
+
+/* Which way every buffer of a queue goes. */
+enum virtq_direction {
+	VIRTQ_DEVICE_READS,  /* driver to device: no descriptor may be WRITE */
+	VIRTQ_DEVICE_WRITES, /* device to driver: every descriptor must be WRITE */
+};
+
+/* Back to the reset state: not ready, size and addresses 0. */
+void virtq_reset(struct virtq *q);
+
+/* QueueReady = 1: check the size and the three areas (§2.7: alignment,
+ * whole area inside guest RAM) and start at index 0. Returns 0, or -1 with
+ * why set and the queue left not ready. */
+int virtq_enable(struct virtq *q, const struct guest_mem *mem, uint32_t size_max,
+		 char *why, size_t whylen);
+
+/* Chains the driver has made available and the device not yet taken.
+ * Returns 0, or -1 with why set when avail->idx claims more than the queue
+ * holds. */
+int virtq_pending(const struct virtq *q, unsigned *count, char *why, size_t whylen);
+
+/* Walk the next available chain without taking it. Returns 0, or -1 with
+ * why set when the chain breaks the rules (§2.7.5: index out of range, a
+ * loop, INDIRECT, a buffer outside guest RAM or of the wrong direction). */
+int virtq_peek(const struct virtq *q, const struct guest_mem *mem, enum virtq_direction dir,
+	       struct virtq_chain *chain, char *why, size_t whylen);
+
+/* Take the chain virtq_peek() returned and put it in the used ring with len
+ * bytes written (§2.7.8): the element first, then used->idx. */
+void virtq_complete(struct virtq *q, uint16_t head, uint32_t len);
+
+/* False when the driver asked not to be interrupted (§2.7.7,
+ * VIRTQ_AVAIL_F_NO_INTERRUPT). */
+bool virtq_interrupt_wanted(const struct virtq *q);
+
+#endif
