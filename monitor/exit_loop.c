@@ -9,6 +9,8 @@
 #include "diag.h"
 #include "exit_status.h"
 #include "hypercall.h"
+#include "stats.h"
+#include "wait_hypercall.h"
 
 static uint64_t guest_rip(const struct vm *vm)
 {
@@ -61,7 +63,7 @@ static void report_internal_error(const struct vm *vm)
 	     (unsigned long long)guest_rip(vm), n ? "; data:" : "", data);
 }
 
-static int handle_io(struct vm *vm, int *status)
+static int handle_io(struct vm *vm, struct virtio_devices *devs, int *status)
 {
 	const struct kvm_run *run = vm->run;
 	char why[256];
@@ -74,8 +76,12 @@ static int handle_io(struct vm *vm, int *status)
 		return 1;
 	}
 	const uint8_t *data = (const uint8_t *)run + run->io.data_offset;
-	switch (hypercall_handle(&vm->mem, run->io.port, run->io.direction, run->io.size,
-				 run->io.count, data, status, why, sizeof why)) {
+	enum hypercall_result rc = wait_hypercall_handle(devs, run->io.port, run->io.direction,
+							 run->io.size, run->io.count, why, sizeof why);
+	if (rc == HC_UNHANDLED)
+		rc = hypercall_handle(&vm->mem, run->io.port, run->io.direction, run->io.size,
+				      run->io.count, data, status, why, sizeof why);
+	switch (rc) {
 	case HC_CONTINUE:
 		return 0;
 	case HC_EXIT:
@@ -96,9 +102,15 @@ static int handle_io(struct vm *vm, int *status)
 	return 1;
 }
 
-static int handle_mmio(struct vm *vm, int *status)
+static int handle_mmio(struct vm *vm, struct virtio_devices *devs, int *status)
 {
-	const struct kvm_run *run = vm->run;
+	struct kvm_run *run = vm->run;
+
+	/* For a read, the device fills run->mmio.data; KVM hands it to the
+	 * guest on the next KVM_RUN (api.rst KVM_EXIT_MMIO). */
+	if (virtio_devices_mmio(devs, run->mmio.phys_addr, run->mmio.data, run->mmio.len,
+				run->mmio.is_write))
+		return 0;
 
 	diag("guest error: unhandled MMIO: %s of %u byte(s) at 0x%llx (rip 0x%llx)",
 	     run->mmio.is_write ? "write" : "read", run->mmio.len,
@@ -107,16 +119,31 @@ static int handle_mmio(struct vm *vm, int *status)
 	return 1;
 }
 
+/* --stats: every return of KVM_RUN to user space, by reason; a failed
+ * KVM_RUN (a signal, EFAULT) is "other". */
+static void count_exit(int run_rc, const struct kvm_run *run)
+{
+	stats.exits++;
+	if (run_rc < 0)
+		stats.other++;
+	else if (run->exit_reason == KVM_EXIT_IO)
+		stats.io++;
+	else if (run->exit_reason == KVM_EXIT_MMIO)
+		stats.mmio++;
+	else
+		stats.other++;
+}
+
 /* One exit; returns 1 when the guest is done and *status is final. */
-static int handle_exit(struct vm *vm, int *status)
+static int handle_exit(struct vm *vm, struct virtio_devices *devs, int *status)
 {
 	const struct kvm_run *run = vm->run;
 
 	switch (run->exit_reason) {
 	case KVM_EXIT_IO:
-		return handle_io(vm, status);
+		return handle_io(vm, devs, status);
 	case KVM_EXIT_MMIO:
-		return handle_mmio(vm, status);
+		return handle_mmio(vm, devs, status);
 	case KVM_EXIT_HLT:
 		/* Only without an in-kernel local APIC; nothing could wake it. */
 		diag("guest crashed: halted with nothing to wake it (rip 0x%llx)",
@@ -149,12 +176,14 @@ static int handle_exit(struct vm *vm, int *status)
 	}
 }
 
-int exit_loop_run(struct vm *vm)
+int exit_loop_run(struct vm *vm, struct virtio_devices *devs)
 {
 	int status = 0;
 
 	for (;;) {
-		if (ioctl(vm->vcpu_fd, KVM_RUN, 0) < 0) {
+		int rc = ioctl(vm->vcpu_fd, KVM_RUN, 0);
+		count_exit(rc, vm->run);
+		if (rc < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
 			if (errno == EFAULT) {
@@ -165,7 +194,7 @@ int exit_loop_run(struct vm *vm)
 			diag("KVM_RUN failed: %s", strerror(errno));
 			return STATUS_KVMRUN_FAILED;
 		}
-		if (handle_exit(vm, &status))
+		if (handle_exit(vm, devs, &status))
 			return status;
 	}
 }

@@ -12,6 +12,7 @@ enum kvmrun_status {
 	STATUS_KVMRUN_FAILED = 125, /* usage error, KVM unavailable, host failure */
 	STATUS_APP_UNUSABLE = 126,  /* the app is not an ELF kvmrun can boot */
 	STATUS_APP_NOT_FOUND = 127, /* the app file does not exist */
+	STATUS_SECCOMP_KILLED = 159, /* 128 + SIGSYS: the seccomp filter stopped kvmrun */
 };
 
 #endif

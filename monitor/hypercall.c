@@ -6,6 +6,7 @@
 
 #include "console_out.h"
 #include "diag.h"
+#include "stats.h"
 
 static int is_outl(uint8_t direction, uint8_t size, uint32_t count)
 {
@@ -35,6 +36,7 @@ static enum hypercall_result debug_write(const struct guest_mem *mem, uint32_t g
 		return HC_BAD_REQUEST;
 	}
 	console_out_write(bytes, req.len);
+	stats.console_out_bytes += req.len;
 	return HC_CONTINUE;
 }
 

@@ -1,8 +1,11 @@
 /* kvmrun: boot one ELF app in a fresh single-purpose KVM virtual machine and
  * exit with its status. Setup runs once, in order; then one exit loop. */
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cpu_mode.h"
 #include "diag.h"
@@ -11,6 +14,8 @@
 #include "exit_status.h"
 #include "options.h"
 #include "start_info_build.h"
+#include "stats.h"
+#include "virtio/devices.h"
 #include "vm.h"
 
 #ifndef KVMRUN_VERSION
@@ -41,6 +46,28 @@ static int prepare_guest(struct vm *vm, const struct elf_app *app, const struct 
 	return vm_set_boot_state(vm, app->bits, app->entry, err, errlen);
 }
 
+/* The devices, and the device map that tells the guest where they are. */
+static int prepare_devices(struct vm *vm, struct virtio_devices *devs, char *err, size_t errlen)
+{
+	struct kvmrun_dev_entry map[VIRTIO_DEVICE_COUNT];
+	struct virtio_irq irq = { .raise = vm_irq_pulse, .ctx = vm };
+
+	virtio_devices_init(devs, &vm->mem, irq, STDIN_FILENO);
+	virtio_devices_map(map);
+	virtio_console_prepare_input(STDIN_FILENO);
+	return start_info_add_devices(&vm->mem, map, VIRTIO_DEVICE_COUNT, err, errlen);
+}
+
+/* stdin and stdout are the guest's console, stderr kvmrun's: one that was
+ * closed gets /dev/null, so that no file kvmrun opens later (/dev/kvm)
+ * takes its number and receives the console's traffic. */
+static void keep_std_fds_open(void)
+{
+	for (int fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF)
+			(void)open("/dev/null", O_RDWR); /* the lowest free number: fd */
+}
+
 int main(int argc, char **argv)
 {
 	struct options opts;
@@ -48,8 +75,10 @@ int main(int argc, char **argv)
 	struct elf_file file;
 	struct elf_app app;
 	struct vm vm;
+	struct virtio_devices devs;
 	char err[512];
 
+	keep_std_fds_open();
 	/* A reader that goes away must not kill us: writes then fail with EPIPE. */
 	signal(SIGPIPE, SIG_IGN);
 
@@ -77,7 +106,8 @@ int main(int argc, char **argv)
 	}
 
 	if (vm_create(&vm, opts.mem_size, err, sizeof err) < 0 ||
-	    prepare_guest(&vm, &app, &file, &opts, err, sizeof err) < 0) {
+	    prepare_guest(&vm, &app, &file, &opts, err, sizeof err) < 0 ||
+	    prepare_devices(&vm, &devs, err, sizeof err) < 0) {
 		diag("%s", err);
 		elf_close_app(&file);
 		vm_destroy(&vm);
@@ -86,7 +116,9 @@ int main(int argc, char **argv)
 	elf_close_app(&file);
 	vm_close_kvm_fd(&vm);
 
-	int status = exit_loop_run(&vm);
+	int status = exit_loop_run(&vm, &devs);
+	if (opts.stats)
+		stats_print();
 	vm_destroy(&vm);
 	return status;
 }

@@ -15,6 +15,9 @@ const char options_usage[] =
 	"options:\n"
 	"  --mem=SIZE     guest RAM, with an optional K, M or G suffix\n"
 	"                 (default 64M, at least 2M, at most 64G, whole 4K pages)\n"
+	"  --stats        at exit, print one line of counters on stderr: VM exits\n"
+	"                 (all, port I/O, MMIO, other), interrupts raised, console\n"
+	"                 bytes out and in, random bytes given to the guest\n"
 	"  -h, --help     show this help and exit\n"
 	"  --version      show the version and exit\n"
 	"\n"
@@ -119,6 +122,10 @@ enum options_result options_parse(int argc, char **argv, struct options *opts,
 			return OPTIONS_HELP;
 		if (strcmp(arg, "--version") == 0)
 			return OPTIONS_VERSION;
+		if (strcmp(arg, "--stats") == 0) {
+			opts->stats = 1;
+			continue;
+		}
 		if (strncmp(arg, "--mem=", 6) == 0 || strcmp(arg, "--mem") == 0) {
 			const char *value = arg[5] == '=' ? arg + 6 : NULL;
 			if (!value) {

@@ -16,6 +16,7 @@ struct options {
 	const char *app_path;
 	int app_argc;      /* the app path and the arguments after it */
 	char **app_argv;
+	int stats;         /* --stats: print the counters of stats.h at exit */
 };
 
 enum options_result {

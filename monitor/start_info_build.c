@@ -82,3 +82,24 @@ int start_info_write(const struct guest_mem *mem, const struct elf_app *app,
 		return -1;
 	return write_args(si, argc, argv, err, errlen);
 }
+
+int start_info_add_devices(const struct guest_mem *mem, const struct kvmrun_dev_entry *dev,
+			   unsigned count, char *err, size_t errlen)
+{
+	struct kvmrun_start_info *si = guest_mem_ptr(mem, KVMRUN_START_INFO_ADDR, sizeof *si);
+
+	if (!si) {
+		diag_set(err, errlen, "guest RAM too small for start_info");
+		return -1;
+	}
+	if (count > KVMRUN_MAX_DEV_ENTRIES) {
+		diag_set(err, errlen, "too many devices for start_info: %u (at most %u)", count,
+			 KVMRUN_MAX_DEV_ENTRIES);
+		return -1;
+	}
+	memset(si->dev, 0, sizeof si->dev);
+	if (count)
+		memcpy(si->dev, dev, count * sizeof *dev);
+	si->dev_count = count;
+	return 0;
+}

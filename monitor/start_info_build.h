@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <kvmrun/start_info.h>
+
 #include "elf_loader.h"
 #include "guest_mem.h"
 
@@ -17,5 +19,10 @@
 int start_info_write(const struct guest_mem *mem, const struct elf_app *app,
 		     uint64_t page_tables_size, int argc, char *const argv[],
 		     char *err, size_t errlen);
+
+/* Fill start_info's device map with count entries; call it after
+ * start_info_write(). Returns 0 or -1 with err set. */
+int start_info_add_devices(const struct guest_mem *mem, const struct kvmrun_dev_entry *dev,
+			   unsigned count, char *err, size_t errlen);
 
 #endif

@@ -51,6 +51,7 @@ static int check_kvm(struct vm *vm, char *err, size_t errlen)
 		{ KVM_CAP_SET_TSS_ADDR, "KVM_CAP_SET_TSS_ADDR" },
 		{ KVM_CAP_SET_IDENTITY_MAP_ADDR, "KVM_CAP_SET_IDENTITY_MAP_ADDR" },
 		{ KVM_CAP_IRQCHIP, "KVM_CAP_IRQCHIP" },
+		{ KVM_CAP_IRQ_ROUTING, "KVM_CAP_IRQ_ROUTING" },
 		{ KVM_CAP_EXT_CPUID, "KVM_CAP_EXT_CPUID" },
 	};
 	int version = ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0);
@@ -65,6 +66,38 @@ static int check_kvm(struct vm *vm, char *err, size_t errlen)
 			diag_set(err, errlen, "KVM lacks %s, which kvmrun needs", needed[i].name);
 			return -1;
 		}
+	}
+	return 0;
+}
+
+/* By default KVM wires interrupt lines 0-15 to both the IOAPIC and the
+ * 8259 PIC (api.rst KVM_SET_GSI_ROUTING). kvmrun's guests use the IOAPIC
+ * only: a line left on the never-programmed PIC could reach the vCPU as a
+ * bogus vector through the local APIC's ExtINT input as soon as the guest
+ * enables interrupts. So every line goes to its IOAPIC pin and nowhere
+ * else. */
+static int route_irqs_to_ioapic(struct vm *vm, char *err, size_t errlen)
+{
+	struct kvm_irq_routing *routing =
+		calloc(1, sizeof *routing + VM_IOAPIC_PINS * sizeof routing->entries[0]);
+
+	if (!routing) {
+		diag_set(err, errlen, "out of memory for the interrupt routing");
+		return -1;
+	}
+	routing->nr = VM_IOAPIC_PINS;
+	for (unsigned pin = 0; pin < VM_IOAPIC_PINS; pin++)
+		routing->entries[pin] = (struct kvm_irq_routing_entry){
+			.gsi = pin,
+			.type = KVM_IRQ_ROUTING_IRQCHIP,
+			.u.irqchip = { .irqchip = KVM_IRQCHIP_IOAPIC, .pin = pin },
+		};
+	int rc = xioctl(vm->vm_fd, KVM_SET_GSI_ROUTING, routing);
+	int e = errno;
+	free(routing);
+	if (rc < 0) {
+		diag_set(err, errlen, "KVM_SET_GSI_ROUTING failed: %s", strerror(e));
+		return -1;
 	}
 	return 0;
 }
@@ -88,7 +121,7 @@ static int create_vm(struct vm *vm, char *err, size_t errlen)
 		diag_set(err, errlen, "KVM_CREATE_IRQCHIP failed: %s", strerror(errno));
 		return -1;
 	}
-	return 0;
+	return route_irqs_to_ioapic(vm, err, errlen);
 }
 
 static int add_memory(struct vm *vm, uint64_t mem_size, char *err, size_t errlen)
@@ -200,6 +233,21 @@ int vm_set_boot_state(struct vm *vm, unsigned bits, uint64_t entry, char *err, s
 		return -1;
 	}
 	return 0;
+}
+
+void vm_irq_pulse(void *vm_ptr, uint32_t line)
+{
+	static int reported;
+	struct vm *vm = vm_ptr;
+	struct kvm_irq_level level = { .irq = line, .level = 1 };
+
+	/* An edge: the line goes up, then down again (api.rst KVM_IRQ_LINE). */
+	int rc = xioctl(vm->vm_fd, KVM_IRQ_LINE, &level);
+	level.level = 0;
+	if (rc == 0)
+		rc = xioctl(vm->vm_fd, KVM_IRQ_LINE, &level);
+	if (rc < 0 && !reported++)
+		diag("KVM_IRQ_LINE %u failed: %s: the guest misses interrupts", line, strerror(errno));
 }
 
 void vm_close_kvm_fd(struct vm *vm)

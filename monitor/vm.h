@@ -25,6 +25,13 @@ int vm_create(struct vm *vm, uint64_t mem_size, char *err, size_t errlen);
 /* Put the vCPU in the app's start state (cpu_mode.h). */
 int vm_set_boot_state(struct vm *vm, unsigned bits, uint64_t entry, char *err, size_t errlen);
 
+/* Pins of the in-kernel IOAPIC; interrupt line i is pin i. */
+#define VM_IOAPIC_PINS 24u
+
+/* Raise one edge on interrupt line `line` of the VM (a struct vm *): the
+ * devices' interrupt (virtio/irq.h). */
+void vm_irq_pulse(void *vm, uint32_t line);
+
 /* Close /dev/kvm once setup is done: the exit loop needs only the vCPU. */
 void vm_close_kvm_fd(struct vm *vm);
 

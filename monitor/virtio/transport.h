@@ -31,7 +31,7 @@
 #include "irq.h"
 #include "virtq.h"
 
-#define KVMRUN_VIRTIO_VENDOR_ID 0x4b564d52u /* "RMVK": kvmrun's own */
+#define KVMRUN_VIRTIO_VENDOR_ID 0x4b564d52u /* kvmrun's own: "KVMR" as a number */
 #define VIRTIO_DEV_MAX_QUEUES 2u
 #define VIRTIO_DEV_REPORTS_MAX 16u
 

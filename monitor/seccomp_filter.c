@@ -1,0 +1,188 @@
+#include "seccomp_filter.h"
+
+#include <errno.h>
+#include <linux/filter.h>
+#include <linux/kvm.h>
+#include <linux/seccomp.h>
+#include <seccomp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "exit_status.h"
+
+const struct seccomp_rule_doc seccomp_rule_docs[] = {
+	{ "ioctl", "vCPU fd, KVM_RUN", "run the guest" },
+	{ "ioctl", "vCPU fd, KVM_GET_REGS", "guest registers for crash reports" },
+	{ "ioctl", "vCPU fd, KVM_GET_SREGS", "guest control registers for crash reports" },
+	{ "ioctl", "VM fd, KVM_IRQ_LINE", "used-buffer interrupts of the virtio devices" },
+	{ "read", "fd 0", "console input" },
+	{ "write", "fd 1", "console output" },
+	{ "write", "fd 2", "diagnostics" },
+	{ "getrandom", "flags 0", "the entropy device" },
+	{ "poll", "(pointer argument: not narrowable)", "wait for console input or output room" },
+	{ "rt_sigreturn", "", "return from the timeout and termination signal handlers" },
+	{ "exit_group", "", "exit" },
+};
+const size_t seccomp_rule_count = sizeof seccomp_rule_docs / sizeof seccomp_rule_docs[0];
+
+/* Names of system calls for the SIGSYS report, resolved before the filter
+ * is live: the handler can neither allocate nor call libseccomp. */
+#define NAMED_SYSCALLS 512
+#define NAME_LEN 24
+static char syscall_names[NAMED_SYSCALLS][NAME_LEN];
+
+static void resolve_syscall_names(void)
+{
+	for (int nr = 0; nr < NAMED_SYSCALLS; nr++) {
+		char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
+		if (name) {
+			snprintf(syscall_names[nr], NAME_LEN, "%s", name);
+			free(name);
+		}
+	}
+}
+
+/* Append a decimal number; async-signal-safe. */
+static size_t put_number(char *buf, size_t at, long value)
+{
+	char digits[24];
+	size_t n = 0;
+	unsigned long v = value < 0 ? 0ul - (unsigned long)value : (unsigned long)value;
+
+	do
+		digits[n++] = (char)('0' + v % 10);
+	while ((v /= 10) && n < sizeof digits);
+	if (value < 0)
+		buf[at++] = '-';
+	while (n)
+		buf[at++] = digits[--n];
+	return at;
+}
+
+static size_t put_text(char *buf, size_t at, const char *text)
+{
+	while (*text)
+		buf[at++] = *text++;
+	return at;
+}
+
+/* SECCOMP_RET_TRAP lands here: name the call, then end the process. Only
+ * write(2) and exit_group, both allowed, and no libc state. */
+static void report_forbidden_syscall(int sig, siginfo_t *info, void *context)
+{
+	char line[160];
+	size_t n = 0;
+	int nr = info->si_syscall;
+
+	(void)sig;
+	(void)context;
+	n = put_text(line, n, "kvmrun: sandbox violation: the seccomp filter forbids system call ");
+	if (nr >= 0 && nr < NAMED_SYSCALLS && syscall_names[nr][0]) {
+		n = put_text(line, n, syscall_names[nr]);
+		n = put_text(line, n, " (");
+		n = put_number(line, n, nr);
+		n = put_text(line, n, ")");
+	} else {
+		n = put_number(line, n, nr);
+	}
+	n = put_text(line, n, ": kvmrun stopped\n");
+	syscall(SYS_write, STDERR_FILENO, line, n);
+	syscall(SYS_exit_group, STATUS_SECCOMP_KILLED);
+}
+
+static int add_rules(scmp_filter_ctx ctx, const struct seccomp_fds *fds)
+{
+	/* ioctl request numbers compared as 32-bit values: some libcs
+	 * sign-extend them. */
+	int rc = 0;
+	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 2,
+			       SCMP_A0_32(SCMP_CMP_EQ, (uint32_t)fds->vcpu_fd), SCMP_A1_32(SCMP_CMP_EQ, KVM_RUN));
+	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 2,
+			       SCMP_A0_32(SCMP_CMP_EQ, (uint32_t)fds->vcpu_fd), SCMP_A1_32(SCMP_CMP_EQ, KVM_GET_REGS));
+	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 2,
+			       SCMP_A0_32(SCMP_CMP_EQ, (uint32_t)fds->vcpu_fd), SCMP_A1_32(SCMP_CMP_EQ, KVM_GET_SREGS));
+	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 2,
+			       SCMP_A0_32(SCMP_CMP_EQ, (uint32_t)fds->vm_fd), SCMP_A1_32(SCMP_CMP_EQ, KVM_IRQ_LINE));
+	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(read), 1, SCMP_A0_32(SCMP_CMP_EQ, STDIN_FILENO));
+	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(write), 1, SCMP_A0_32(SCMP_CMP_EQ, STDOUT_FILENO));
+	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(write), 1, SCMP_A0_32(SCMP_CMP_EQ, STDERR_FILENO));
+	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(getrandom), 1, SCMP_A2_32(SCMP_CMP_EQ, 0));
+	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(poll), 0);
+	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(rt_sigreturn), 0);
+	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(exit_group), 0);
+	return rc ? -1 : 0;
+}
+
+/* Build the filter and export it as BPF into a static buffer, so that
+ * libseccomp's memory is freed before the filter exists (freeing after
+ * could need brk or munmap, which the filter forbids). */
+static struct sock_filter program[4096];
+
+static int build_program(const struct seccomp_fds *fds, struct sock_fprog *prog,
+			 char *err, size_t errlen)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_TRAP);
+	int memfd = -1, rc = -1;
+
+	if (!ctx) {
+		diag_set(err, errlen, "cannot build the seccomp filter: seccomp_init failed");
+		return -1;
+	}
+	if (seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS) < 0 ||
+	    add_rules(ctx, fds) < 0) {
+		diag_set(err, errlen, "cannot build the seccomp filter: a rule was refused");
+		goto out;
+	}
+	memfd = memfd_create("kvmrun-seccomp", MFD_CLOEXEC);
+	if (memfd < 0 || seccomp_export_bpf(ctx, memfd) < 0) {
+		diag_set(err, errlen, "cannot export the seccomp filter: %s", strerror(errno));
+		goto out;
+	}
+	ssize_t len = pread(memfd, program, sizeof program, 0);
+	if (len <= 0 || len % (ssize_t)sizeof program[0] || len == (ssize_t)sizeof program) {
+		diag_set(err, errlen, "cannot read back the seccomp filter (%zd bytes)", len);
+		goto out;
+	}
+	prog->len = (unsigned short)(len / (ssize_t)sizeof program[0]);
+	prog->filter = program;
+	rc = 0;
+out:
+	if (memfd >= 0)
+		close(memfd);
+	seccomp_release(ctx);
+	return rc;
+}
+
+int seccomp_lock_down(const struct seccomp_fds *fds, char *err, size_t errlen)
+{
+	struct sock_fprog prog;
+	struct sigaction sa;
+
+	resolve_syscall_names();
+	if (build_program(fds, &prog, err, errlen) < 0)
+		return -1;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_sigaction = report_forbidden_syscall;
+	sa.sa_flags = SA_SIGINFO;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGSYS, &sa, NULL) < 0) {
+		diag_set(err, errlen, "cannot install the SIGSYS reporter: %s", strerror(errno));
+		return -1;
+	}
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+		diag_set(err, errlen, "cannot set no_new_privs: %s", strerror(errno));
+		return -1;
+	}
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0) {
+		diag_set(err, errlen, "cannot install the seccomp filter: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,32 @@
+/* The monitor's lock-down: after setup and before the first KVM_RUN,
+ * kvmrun allows itself only the system calls its exit loop needs, each
+ * narrowed by its arguments where the kernel can check them. Anything else
+ * traps into a SIGSYS handler that names the call and ends the process with
+ * STATUS_SECCOMP_KILLED. */
+#ifndef KVMRUN_SECCOMP_FILTER_H
+#define KVMRUN_SECCOMP_FILTER_H
+
+#include <stddef.h>
+
+/* The descriptors the exit loop keeps. */
+struct seccomp_fds {
+	int vm_fd;   /* KVM_IRQ_LINE */
+	int vcpu_fd; /* KVM_RUN and the register reads of diagnostics */
+};
+
+/* One allowed system call and why, for the README and --help. */
+struct seccomp_rule_doc {
+	const char *call;
+	const char *narrowed_to;
+	const char *why;
+};
+extern const struct seccomp_rule_doc seccomp_rule_docs[];
+extern const size_t seccomp_rule_count;
+
+/* Build the filter with libseccomp, keep it as raw BPF, release every
+ * libseccomp resource, install the SIGSYS reporter, set no_new_privs and
+ * load the filter with seccomp(2). From then on the process makes only the
+ * allowed calls. 0, or -1 with err set (nothing installed then). */
+int seccomp_lock_down(const struct seccomp_fds *fds, char *err, size_t errlen);
+
+#endif

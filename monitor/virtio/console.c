@@ -1,0 +1,146 @@
+#include "console.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <kvmrun/virtio_mmio.h>
+
+#include "../console_out.h"
+#include "../diag.h"
+#include "../stats.h"
+#include "pass.h"
+
+#define INPUT_PIPE_SIZE (1 << 20)
+
+static struct virtio_console *console_of(struct virtio_dev *dev)
+{
+	return dev->owner;
+}
+
+static int64_t transmit_chain(struct virtio_dev *dev, const struct virtq_chain *chain)
+{
+	(void)dev;
+	for (unsigned i = 0; i < chain->nseg; i++)
+		console_out_write(chain->seg[i].iov_base, chain->seg[i].iov_len);
+	stats.console_out_bytes += chain->bytes;
+	return 0; /* the device wrote nothing into the chain */
+}
+
+static void input_ended(struct virtio_console *con, const char *error)
+{
+	if (error)
+		diag("virtio-console: reading standard input failed: %s: the guest sees end of input",
+		     error);
+	con->in_eof = true;
+}
+
+/* Input can be read without blocking: any event (data, hang-up, error, a
+ * closed fd) means read() returns at once; no event means no input yet. */
+static bool input_ready(struct virtio_console *con)
+{
+	struct pollfd pfd = { .fd = con->in_fd, .events = POLLIN };
+	int ready;
+
+	do
+		ready = poll(&pfd, 1, 0);
+	while (ready < 0 && errno == EINTR);
+	if (ready < 0)
+		input_ended(con, strerror(errno));
+	return ready > 0;
+}
+
+/* Fill the chain's buffers in order with what input is ready, one read()
+ * per buffer, each after a poll() that says it will not block. Stops at
+ * the first buffer not filled whole. */
+static int64_t receive_chain(struct virtio_dev *dev, const struct virtq_chain *chain)
+{
+	struct virtio_console *con = console_of(dev);
+	uint64_t total = 0;
+
+	/* A buffer with no room can only be given back empty. */
+	if (con->in_eof || chain->bytes == 0)
+		return 0;
+	for (unsigned i = 0; i < chain->nseg && !con->in_eof; i++) {
+		const struct iovec *seg = &chain->seg[i];
+		/* The used length is 32 bits: never read more than it can say. */
+		if (seg->iov_len > UINT32_MAX - total || !input_ready(con))
+			break;
+		ssize_t n;
+		do
+			n = read(con->in_fd, seg->iov_base, seg->iov_len);
+		while (n < 0 && errno == EINTR);
+		if (n == 0) {
+			/* A terminal reports end of file once: keep it. */
+			input_ended(con, NULL);
+		} else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			break; /* someone else made the shared input non-blocking */
+		} else if (n < 0) {
+			input_ended(con, strerror(errno));
+		} else {
+			total += (uint64_t)n;
+			if ((size_t)n < seg->iov_len)
+				break;
+		}
+	}
+	stats.console_in_bytes += total;
+	/* Nothing read and input goes on: try this chain again later. */
+	if (total == 0 && !con->in_eof)
+		return VIRTIO_CHAIN_LATER;
+	return (int64_t)total;
+}
+
+void virtio_console_receive(struct virtio_console *con)
+{
+	virtio_queue_pass(&con->dev, VIRTIO_CONSOLE_RECEIVEQ, VIRTQ_DEVICE_WRITES, receive_chain);
+}
+
+static void notify(struct virtio_dev *dev, unsigned queue)
+{
+	if (queue == VIRTIO_CONSOLE_RECEIVEQ)
+		virtio_console_receive(console_of(dev));
+	else if (queue == VIRTIO_CONSOLE_TRANSMITQ)
+		virtio_queue_pass(dev, queue, VIRTQ_DEVICE_READS, transmit_chain);
+}
+
+void virtio_console_wait(struct virtio_console *con)
+{
+	const struct virtq *rx = &con->dev.queue[VIRTIO_CONSOLE_RECEIVEQ];
+	struct pollfd pfd = { .fd = con->in_fd, .events = POLLIN };
+	unsigned pending;
+
+	if (con->in_eof || !rx->ready || !virtio_dev_live(&con->dev))
+		return;
+	/* A bad available index is the receive pass's to report. */
+	if (virtq_pending(rx, &pending, NULL, 0) == 0 && pending == 0)
+		return;
+	if (poll(&pfd, 1, -1) < 0)
+		return; /* a signal: back to the exit loop */
+	virtio_console_receive(con);
+}
+
+void virtio_console_prepare_input(int in_fd)
+{
+	struct stat st;
+
+	if (fstat(in_fd, &st) == 0 && S_ISFIFO(st.st_mode))
+		(void)fcntl(in_fd, F_SETPIPE_SZ, INPUT_PIPE_SIZE);
+}
+
+static const struct virtio_dev_ops console_ops = {
+	.name = "virtio-console",
+	.device_id = VIRTIO_ID_CONSOLE,
+	.nqueues = 2,
+	.notify = notify,
+};
+
+void virtio_console_init(struct virtio_console *con, const struct guest_mem *mem,
+			 struct virtio_irq irq, uint32_t irq_line, int in_fd)
+{
+	virtio_dev_init(&con->dev, &console_ops, con, mem, irq, irq_line);
+	con->in_fd = in_fd;
+	con->in_eof = false;
+}

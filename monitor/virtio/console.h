@@ -1,0 +1,39 @@
+/* virtio-console (virtio 1.2 §5.3), one port, no features beyond
+ * VIRTIO_F_VERSION_1. The transmitq goes to kvmrun's stdout
+ * (console_out.h); the receiveq is filled from standard input.
+ *
+ * Standard input is shared with whoever started kvmrun, so it is never made
+ * non-blocking: a read happens only after poll() says it cannot block. At
+ * end of input (or a read error) every receive buffer, then and from then
+ * on, completes with length 0: the guest's end-of-file signal. */
+#ifndef KVMRUN_VIRTIO_CONSOLE_H
+#define KVMRUN_VIRTIO_CONSOLE_H
+
+#include <stdbool.h>
+
+#include "transport.h"
+
+struct virtio_console {
+	struct virtio_dev dev;
+	int in_fd;   /* standard input */
+	bool in_eof; /* end of input reached, or reading it failed */
+};
+
+void virtio_console_init(struct virtio_console *con, const struct guest_mem *mem,
+			 struct virtio_irq irq, uint32_t irq_line, int in_fd);
+
+/* One receive pass: fill the posted receive buffers with the input ready
+ * now, without blocking; interrupt the guest if any completed. */
+void virtio_console_receive(struct virtio_console *con);
+
+/* The wait hypercall (KVMRUN_PORT_WAIT): when the receiveq has buffers
+ * posted and input has not ended, block until input is ready (or ends),
+ * then run a receive pass; otherwise return at once. A signal ends the
+ * wait early. */
+void virtio_console_wait(struct virtio_console *con);
+
+/* Once, at start-up: a pipe on in_fd gets a 1 MiB buffer if the kernel
+ * allows, so bulk input needs fewer passes. */
+void virtio_console_prepare_input(int in_fd);
+
+#endif

@@ -1,0 +1,195 @@
+/* libFuzzer target: kvmrun's virtio devices driven by a hostile guest.
+ *
+ * Input: a guest memory image, console input, then a script of register
+ * accesses against both devices, made through virtio_devices_mmio() exactly
+ * as the exit loop makes them, plus the wait hypercall and guest writes to
+ * its own memory between accesses.
+ *
+ *   u16 image_len; image_len bytes copied to guest-physical 0 (64 KiB RAM)
+ *   u8 input_len;  input_len bytes the console reads from "stdin", a pipe
+ *                  whose writer is closed (so nothing ever blocks)
+ *   ops until the end, each one byte of opcode (mod OP_COUNT) and operands:
+ *     OP_WRITE  u8 where, u16 offset, u8 len, u64 value
+ *     OP_READ   u8 where, u16 offset, u8 len
+ *     OP_WAIT
+ *     OP_POKE   u16 gpa, u8 len, len bytes
+ *     OP_DRIVER u8 dev                      reset .. DRIVER_OK, VERSION_1
+ *     OP_QUEUE  u8 dev, u8 queue, u16 size, u16 desc, u16 avail, u16 used
+ *     OP_NOTIFY u8 dev, u8 queue
+ *   "where": bits 0-1 the window (2 and 3 have no device), bit 2 moves the
+ *   access 0x800 below it; len is taken mod 10 (KVM gives 1..8).
+ * OP_DRIVER and OP_QUEUE are shorthands for register sequences a driver
+ * makes; they too go through virtio_devices_mmio(). Stdout goes to
+ * /dev/null; run with -close_fd_mask=2 to silence the diagnostics.
+ */
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <kvmrun/start_info.h>
+#include <kvmrun/virtio_mmio.h>
+
+#include "../../monitor/virtio/devices.h"
+
+#define FUZZ_RAM (64u << 10)
+
+enum { OP_WRITE, OP_READ, OP_WAIT, OP_POKE, OP_DRIVER, OP_QUEUE, OP_NOTIFY, OP_COUNT };
+
+static struct guest_mem mem;
+static struct virtio_devices devs;
+
+struct input {
+	const uint8_t *p;
+	size_t left;
+};
+
+static int take(struct input *in, void *out, size_t n)
+{
+	if (in->left < n)
+		return -1;
+	memcpy(out, in->p, n);
+	in->p += n;
+	in->left -= n;
+	return 0;
+}
+
+static void raise_irq(void *ctx, uint32_t line)
+{
+	(void)ctx;
+	(void)line;
+}
+
+static void mmio(uint8_t where, uint32_t offset, uint32_t len, uint64_t value, int is_write)
+{
+	uint8_t data[8];
+	uint64_t gpa = KVMRUN_VIRTIO_MMIO_BASE + (uint64_t)(where & 3) * KVMRUN_VIRTIO_MMIO_STRIDE +
+		       offset - (where & 4 ? 0x800 : 0);
+
+	memcpy(data, &value, sizeof data);
+	virtio_devices_mmio(&devs, gpa, data, len, is_write);
+}
+
+static void reg_write(uint8_t dev, uint32_t offset, uint32_t value)
+{
+	mmio(dev & 1, offset, 4, value, 1);
+}
+
+static void driver_init(uint8_t dev)
+{
+	reg_write(dev, VIRTIO_MMIO_STATUS, 0);
+	reg_write(dev, VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
+	reg_write(dev, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
+	reg_write(dev, VIRTIO_MMIO_DRIVER_FEATURES, 1);
+	reg_write(dev, VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER |
+		  VIRTIO_STATUS_FEATURES_OK);
+	reg_write(dev, VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER |
+		  VIRTIO_STATUS_FEATURES_OK | VIRTIO_STATUS_DRIVER_OK);
+}
+
+static void queue_setup(uint8_t dev, uint8_t queue, uint16_t size, uint16_t desc, uint16_t avail,
+			uint16_t used)
+{
+	reg_write(dev, VIRTIO_MMIO_QUEUE_SEL, queue);
+	reg_write(dev, VIRTIO_MMIO_QUEUE_NUM, size);
+	reg_write(dev, VIRTIO_MMIO_QUEUE_DESC_LOW, desc);
+	reg_write(dev, VIRTIO_MMIO_QUEUE_DESC_HIGH, 0);
+	reg_write(dev, VIRTIO_MMIO_QUEUE_DRIVER_LOW, avail);
+	reg_write(dev, VIRTIO_MMIO_QUEUE_DRIVER_HIGH, 0);
+	reg_write(dev, VIRTIO_MMIO_QUEUE_DEVICE_LOW, used);
+	reg_write(dev, VIRTIO_MMIO_QUEUE_DEVICE_HIGH, 0);
+	reg_write(dev, VIRTIO_MMIO_QUEUE_READY, 1);
+}
+
+static void run_op(struct input *in, uint8_t op)
+{
+	uint8_t where, len, dev, queue, bytes[255];
+	uint16_t offset, size, desc, avail, used;
+	uint64_t value = 0;
+
+	switch (op % OP_COUNT) {
+	case OP_WRITE:
+		if (!take(in, &where, 1) && !take(in, &offset, 2) && !take(in, &len, 1) &&
+		    !take(in, &value, 8))
+			mmio(where, offset, len % 10, value, 1);
+		break;
+	case OP_READ:
+		if (!take(in, &where, 1) && !take(in, &offset, 2) && !take(in, &len, 1))
+			mmio(where, offset, len % 10, 0, 0);
+		break;
+	case OP_WAIT:
+		virtio_devices_wait(&devs);
+		break;
+	case OP_POKE:
+		if (!take(in, &offset, 2) && !take(in, &len, 1) && !take(in, bytes, len)) {
+			uint8_t *p = guest_mem_ptr(&mem, offset, len);
+			if (p)
+				memcpy(p, bytes, len);
+		}
+		break;
+	case OP_DRIVER:
+		if (!take(in, &dev, 1))
+			driver_init(dev);
+		break;
+	case OP_QUEUE:
+		if (!take(in, &dev, 1) && !take(in, &queue, 1) && !take(in, &size, 2) &&
+		    !take(in, &desc, 2) && !take(in, &avail, 2) && !take(in, &used, 2))
+			queue_setup(dev, queue, size, desc, avail, used);
+		break;
+	case OP_NOTIFY:
+		if (!take(in, &dev, 1) && !take(in, &queue, 1))
+			reg_write(dev, VIRTIO_MMIO_QUEUE_NOTIFY, queue);
+		break;
+	}
+}
+
+/* The console's input: a pipe holding these bytes, its writer closed. */
+static int make_input(struct input *in)
+{
+	uint8_t len, bytes[255];
+	int fds[2];
+
+	if (take(in, &len, 1) || take(in, bytes, len) || pipe(fds) < 0)
+		return -1;
+	if (len && write(fds[1], bytes, len) != len)
+		abort();
+	close(fds[1]);
+	return fds[0];
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	char err[256];
+	int null = open("/dev/null", O_RDWR);
+
+	(void)argc;
+	(void)argv;
+	if (null < 0 || dup2(null, STDOUT_FILENO) < 0 ||
+	    guest_mem_alloc(&mem, FUZZ_RAM, err, sizeof err) < 0)
+		abort();
+	close(null);
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct input in = { data, size };
+	uint16_t image_len;
+	uint8_t op;
+
+	if (take(&in, &image_len, 2))
+		return 0;
+	/* A u16 length: the image never exceeds the 64 KiB of RAM. */
+	size_t image = image_len < in.left ? image_len : in.left;
+	memset(mem.host, 0, FUZZ_RAM);
+	take(&in, mem.host, image);
+	int in_fd = make_input(&in);
+	if (in_fd < 0)
+		return 0;
+	virtio_devices_init(&devs, &mem, (struct virtio_irq){ .raise = raise_irq }, in_fd);
+	while (!take(&in, &op, 1))
+		run_op(&in, op);
+	close(in_fd);
+	return 0;
+}

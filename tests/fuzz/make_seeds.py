@@ -1,0 +1,156 @@
+#!/usr/bin/env python3
+"""Write the seed corpus of fuzz_virtqueue (tests/fuzz/corpus/virtqueue/):
+hand-made inputs that reach deep, in the format fuzz_virtqueue.c reads."""
+import os
+import struct
+
+OP_WRITE, OP_READ, OP_WAIT, OP_POKE, OP_DRIVER, OP_QUEUE, OP_NOTIFY = range(7)
+NEXT, WRITE, INDIRECT = 1, 2, 4
+CONSOLE, RNG = 0, 1
+
+
+def desc(addr, length, flags, nxt=0):
+    return struct.pack("<QIHH", addr, length, flags, nxt)
+
+
+class Seed:
+    def __init__(self):
+        self.image = bytearray(0x800)
+        self.input = b""
+        self.ops = bytearray()
+
+    def put(self, gpa, data):
+        self.image[gpa:gpa + len(data)] = data
+
+    def avail(self, gpa, heads):
+        self.put(gpa, struct.pack("<HH", 0, len(heads)) + b"".join(struct.pack("<H", h) for h in heads))
+
+    def write(self, where, offset, value, length=4):
+        self.ops += struct.pack("<BBHBQ", OP_WRITE, where, offset, length, value)
+
+    def read(self, where, offset, length=4):
+        self.ops += struct.pack("<BBHB", OP_READ, where, offset, length)
+
+    def wait(self):
+        self.ops += bytes([OP_WAIT])
+
+    def poke(self, gpa, data):
+        self.ops += struct.pack("<BHB", OP_POKE, gpa, len(data)) + data
+
+    def driver(self, dev):
+        self.ops += bytes([OP_DRIVER, dev])
+
+    def queue(self, dev, q, size, d, a, u):
+        self.ops += struct.pack("<BBBHHHH", OP_QUEUE, dev, q, size, d, a, u)
+
+    def notify(self, dev, q):
+        self.ops += bytes([OP_NOTIFY, dev, q])
+
+    def bytes(self):
+        image = bytes(self.image).rstrip(b"\0")
+        return struct.pack("<H", len(image)) + image + bytes([len(self.input)]) + self.input + bytes(self.ops)
+
+
+# Everything lies in the first 2 KiB, so the fuzzer mutates no padding.
+def rng_chain():
+    s = Seed()
+    s.put(0x000, desc(0x400, 64, WRITE | NEXT, 1) + desc(0x500, 0, WRITE | NEXT, 2) +
+          desc(0x600, 32, WRITE))
+    s.avail(0x100, [0])
+    s.driver(RNG)
+    s.queue(RNG, 0, 8, 0x000, 0x100, 0x200)
+    s.notify(RNG, 0)
+    s.read(RNG, 0x060)
+    s.write(RNG, 0x064, 1)
+    s.poke(0x102, struct.pack("<H", 2))
+    s.poke(0x106, struct.pack("<H", 0))
+    s.notify(RNG, 0)
+    return s
+
+
+def console_both_ways():
+    s = Seed()
+    s.input = b"hello, guest\n"
+    # receiveq: rings at 0x000, 0x100, 0x180; transmitq: 0x200, 0x300, 0x380.
+    s.put(0x000, desc(0x600, 8, WRITE) + desc(0x680, 4, WRITE | NEXT, 2) + desc(0x700, 16, WRITE))
+    s.avail(0x100, [0, 1])
+    s.put(0x200, desc(0x400, 9, NEXT, 1) + desc(0x480, 3, 0))
+    s.avail(0x300, [0])
+    s.put(0x400, b"hi there ")
+    s.put(0x480, b"ok\n")
+    s.driver(CONSOLE)
+    s.queue(CONSOLE, 0, 4, 0x000, 0x100, 0x180)
+    s.queue(CONSOLE, 1, 4, 0x200, 0x300, 0x380)
+    s.notify(CONSOLE, 1)
+    s.notify(CONSOLE, 0)
+    s.wait()
+    s.poke(0x102, struct.pack("<H", 3))
+    s.poke(0x108, struct.pack("<H", 0))
+    s.wait()
+    s.notify(CONSOLE, 0)
+    s.read(CONSOLE, 0x060)
+    return s
+
+
+def registers_by_hand():
+    s = Seed()
+    s.put(0x000, desc(0x400, 16, WRITE))
+    s.avail(0x100, [0])
+    for off in range(0, 0x100, 4):
+        s.read(RNG, off)
+    s.write(RNG, 0x070, 0)
+    s.write(RNG, 0x070, 1)
+    s.write(RNG, 0x070, 3)
+    s.write(RNG, 0x014, 1)
+    s.read(RNG, 0x010)
+    s.write(RNG, 0x024, 1)
+    s.write(RNG, 0x020, 1)
+    s.write(RNG, 0x070, 11)
+    s.read(RNG, 0x070)
+    s.write(RNG, 0x030, 0)
+    s.read(RNG, 0x034)
+    s.write(RNG, 0x038, 2)
+    s.write(RNG, 0x080, 0x000)
+    s.write(RNG, 0x090, 0x100)
+    s.write(RNG, 0x0a0, 0x200)
+    s.write(RNG, 0x044, 1)
+    s.write(RNG, 0x070, 15)
+    s.write(RNG, 0x050, 0)
+    s.read(RNG, 0x100, 8)
+    s.read(CONSOLE, 0x108, 4)
+    s.write(CONSOLE, 0x108, 0x41)
+    s.read(RNG, 0x072, 2)
+    s.read(2, 0)
+    return s
+
+
+def violations():
+    s = Seed()
+    # A loop; after a reset a descriptor wrapping around 2^64; then INDIRECT.
+    s.put(0x000, desc(0x400, 8, WRITE | NEXT, 1) + desc(0x500, 8, WRITE | NEXT, 0))
+    s.avail(0x100, [0])
+    s.driver(RNG)
+    s.queue(RNG, 0, 2, 0x000, 0x100, 0x200)
+    s.notify(RNG, 0)
+    s.poke(0x000, desc(0xfffffffffffffff8, 64, WRITE))
+    s.driver(RNG)
+    s.queue(RNG, 0, 2, 0x000, 0x100, 0x200)
+    s.notify(RNG, 0)
+    s.poke(0x000, desc(0x400, 8, WRITE | INDIRECT))
+    s.driver(RNG)
+    s.queue(RNG, 0, 2, 0x000, 0x100, 0x200)
+    s.notify(RNG, 0)
+    return s
+
+
+def main():
+    out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus", "virtqueue")
+    os.makedirs(out, exist_ok=True)
+    for name, make in [("rng_chain", rng_chain), ("console_both_ways", console_both_ways),
+                       ("registers_by_hand", registers_by_hand), ("violations", violations)]:
+        with open(os.path.join(out, name), "wb") as f:
+            f.write(make().bytes())
+
+
+if __name__ == "__main__":
+    main()

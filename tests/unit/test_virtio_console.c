@@ -1,0 +1,492 @@
+/* virtio/console.c: the transmitq to stdout, the receiveq from an input
+ * file descriptor (a pipe or a file here), end of input, and the wait
+ * hypercall. */
+#include "unit.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <kvmrun/hypercall.h>
+
+#include "../../monitor/stats.h"
+#include "../../monitor/wait_hypercall.h"
+#include "virtio_test_driver.h"
+
+#define W VIRTQ_DESC_F_WRITE
+#define N VIRTQ_DESC_F_NEXT
+#define BUF 0x100000ull
+
+static struct td_queue rx, tx;
+static int in_pipe[2];
+
+static void console_ready(int in_fd)
+{
+	td_setup(in_fd);
+	td_driver_start(TD_CONSOLE);
+	td_queue_setup(&rx, TD_CONSOLE, VIRTIO_CONSOLE_RECEIVEQ, 16, 0x10000);
+	td_queue_setup(&tx, TD_CONSOLE, VIRTIO_CONSOLE_TRANSMITQ, 16, 0x20000);
+	td_driver_ok(TD_CONSOLE);
+}
+
+/* Input from a pipe the test writes into; a wait that would block forever
+ * ends the test run instead (alarm). */
+static int setup_pipe(void **state)
+{
+	(void)state;
+	if (pipe(in_pipe) < 0)
+		return -1;
+	console_ready(in_pipe[0]);
+	alarm(20);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	alarm(0);
+	td_teardown();
+	if (in_pipe[0] >= 0)
+		close(in_pipe[0]);
+	if (in_pipe[1] >= 0)
+		close(in_pipe[1]);
+	in_pipe[0] = in_pipe[1] = -1;
+	return 0;
+}
+
+static void feed(const void *data, size_t len)
+{
+	assert_int_equal(write(in_pipe[1], data, len), (ssize_t)len);
+}
+
+static void end_input(void)
+{
+	close(in_pipe[1]);
+	in_pipe[1] = -1;
+}
+
+/* ---------------------------------------------------------------- transmit */
+
+struct capture {
+	int saved, fd;
+};
+
+static void capture_start(struct capture *c)
+{
+	fflush(stdout);
+	c->fd = memfd_create("kvmrun-test-stdout", MFD_CLOEXEC);
+	c->saved = dup(STDOUT_FILENO);
+	dup2(c->fd, STDOUT_FILENO);
+}
+
+static size_t capture_end(struct capture *c, void *buf, size_t cap)
+{
+	dup2(c->saved, STDOUT_FILENO);
+	close(c->saved);
+	ssize_t n = pread(c->fd, buf, cap, 0);
+	off_t len = lseek(c->fd, 0, SEEK_END);
+	close(c->fd);
+	assert_true(n >= 0);
+	return (size_t)len;
+}
+
+static void test_transmit(void **state)
+{
+	char out[256];
+	struct capture cap;
+
+	(void)state;
+	memcpy(td_ptr(BUF, 6), "Hello,", 6);
+	memcpy(td_ptr(BUF + 0x1000, 8), " world\n!", 8);
+	memcpy(td_ptr(BUF + 0x2000, 5), "bytes", 5);
+	/* Chain 1: three buffers, an empty one in between; chain 2: one. */
+	td_desc(&tx, 4, BUF, 6, N, 11);
+	td_desc(&tx, 11, 0, 0, N, 2);
+	td_desc(&tx, 2, BUF + 0x1000, 7, 0, 0);
+	td_desc(&tx, 0, BUF + 0x2000, 5, 0, 0);
+	td_avail_add(&tx, 4);
+	td_avail_add(&tx, 0);
+	uint64_t before = stats.console_out_bytes;
+	capture_start(&cap);
+	td_notify(&tx);
+	size_t n = capture_end(&cap, out, sizeof out);
+	assert_int_equal(n, 18);
+	assert_memory_equal(out, "Hello, world\nbytes", 18);
+	assert_int_equal(stats.console_out_bytes - before, 18);
+	assert_int_equal(td_used_idx(&tx), 2);
+	assert_int_equal(td_used(&tx, 0).id, 4);
+	assert_int_equal(td_used(&tx, 0).len, 0);
+	assert_int_equal(td_used(&tx, 1).id, 0);
+	assert_int_equal(td_used(&tx, 1).len, 0);
+	assert_int_equal(td.irqs, 1);
+	assert_int_equal(td.irq_line, KVMRUN_VIRTIO_IRQ_BASE + 0);
+	assert_false(td_needs_reset(TD_CONSOLE));
+}
+
+static void test_transmit_large(void **state)
+{
+	const size_t len = 3u << 20;
+	char *out = malloc(len);
+	struct capture cap;
+
+	(void)state;
+	assert_non_null(out);
+	uint8_t *src = td_ptr(BUF, len);
+	for (size_t i = 0; i < len; i++)
+		src[i] = (uint8_t)(i * 7 + (i >> 12));
+	td_desc(&tx, 0, BUF, (uint32_t)len, 0, 0);
+	td_avail_add(&tx, 0);
+	capture_start(&cap);
+	td_notify(&tx);
+	size_t n = capture_end(&cap, out, len);
+	assert_int_equal(n, len);
+	assert_memory_equal(out, src, len);
+	free(out);
+}
+
+static void test_transmit_device_writable(void **state)
+{
+	struct capture cap;
+	char out[16];
+
+	(void)state;
+	memcpy(td_ptr(BUF, 4), "abcd", 4);
+	td_desc(&tx, 0, BUF, 4, N, 1);
+	td_desc(&tx, 1, BUF + 4, 4, W, 0);
+	td_avail_add(&tx, 0);
+	capture_start(&cap);
+	td_stderr_begin();
+	td_notify(&tx);
+	const char *err = td_stderr_end();
+	size_t n = capture_end(&cap, out, sizeof out);
+	assert_string_equal(err, "kvmrun: virtio-console: queue 1: descriptor 1 is device-writable "
+			    "in a queue the device reads: device needs reset\n");
+	/* Checked before anything is written. */
+	assert_int_equal(n, 0);
+	assert_int_equal(td_used_idx(&tx), 0);
+	assert_true(td_needs_reset(TD_CONSOLE));
+	assert_int_equal(td_read(TD_CONSOLE, VIRTIO_MMIO_INTERRUPT_STATUS), VIRTIO_MMIO_INT_CONFIG);
+	assert_int_equal(td.irqs, 1);
+}
+
+/* ----------------------------------------------------------------- receive */
+
+static void post_rx(uint16_t head, uint64_t addr, uint32_t len)
+{
+	td_desc(&rx, head, addr, len, W, 0);
+	td_avail_add(&rx, head);
+}
+
+static void test_receive_from_pipe(void **state)
+{
+	(void)state;
+	memset(td_ptr(BUF, 0x3000), '#', 0x3000);
+	post_rx(0, BUF, 4);
+	post_rx(1, BUF + 0x1000, 4);
+	post_rx(2, BUF + 0x2000, 64);
+	post_rx(3, BUF + 0x2800, 64);
+	feed("hello world", 11);
+	uint64_t before = stats.console_in_bytes;
+	td_notify(&rx);
+	/* As much as there is, in as many buffers as it takes, in one pass. */
+	assert_int_equal(td_used_idx(&rx), 3);
+	assert_int_equal(td_used(&rx, 0).id, 0);
+	assert_int_equal(td_used(&rx, 0).len, 4);
+	assert_int_equal(td_used(&rx, 1).id, 1);
+	assert_int_equal(td_used(&rx, 1).len, 4);
+	assert_int_equal(td_used(&rx, 2).id, 2);
+	assert_int_equal(td_used(&rx, 2).len, 3);
+	assert_memory_equal(td_ptr(BUF, 5), "hell#", 5);
+	assert_memory_equal(td_ptr(BUF + 0x1000, 5), "o wo#", 5);
+	assert_memory_equal(td_ptr(BUF + 0x2000, 4), "rld#", 4);
+	assert_int_equal(stats.console_in_bytes - before, 11);
+	assert_int_equal(td.irqs, 1);
+
+	/* Nothing more to read: buffer 3 stays posted, no interrupt. */
+	td_notify(&rx);
+	assert_int_equal(td_used_idx(&rx), 3);
+	assert_int_equal(td.irqs, 1);
+
+	/* More input, multi-buffer chain. */
+	td_desc(&rx, 3, BUF + 0x2800, 2, W | N, 5);
+	td_desc(&rx, 5, BUF + 0x2900, 10, W, 0);
+	feed("xyz", 3);
+	td_notify(&rx);
+	assert_int_equal(td_used_idx(&rx), 4);
+	assert_int_equal(td_used(&rx, 3).id, 3);
+	assert_int_equal(td_used(&rx, 3).len, 3);
+	assert_memory_equal(td_ptr(BUF + 0x2800, 3), "xy#", 3);
+	assert_memory_equal(td_ptr(BUF + 0x2900, 2), "z#", 2);
+	assert_false(td_needs_reset(TD_CONSOLE));
+}
+
+static void test_receive_eof(void **state)
+{
+	(void)state;
+	post_rx(0, BUF, 8);
+	post_rx(1, BUF + 8, 8);
+	feed("abc", 3);
+	end_input();
+	td_notify(&rx);
+	/* The data, then end of file: a zero-length completion. */
+	assert_int_equal(td_used_idx(&rx), 2);
+	assert_int_equal(td_used(&rx, 0).len, 3);
+	assert_int_equal(td_used(&rx, 1).len, 0);
+	assert_int_equal(td.irqs, 1);
+	/* From then on every buffer completes empty, at once. */
+	post_rx(2, BUF + 16, 8);
+	post_rx(3, BUF + 24, 8);
+	td_notify(&rx);
+	assert_int_equal(td_used_idx(&rx), 4);
+	assert_int_equal(td_used(&rx, 2).len, 0);
+	assert_int_equal(td_used(&rx, 3).len, 0);
+	assert_int_equal(td.irqs, 2);
+	assert_false(td_needs_reset(TD_CONSOLE));
+}
+
+/* End of input right after a buffer filled whole: the chain keeps its
+ * data, the next one gets the end of file. */
+static void test_receive_eof_mid_chain(void **state)
+{
+	(void)state;
+	td_desc(&rx, 0, BUF, 4, W | N, 1);
+	td_desc(&rx, 1, BUF + 0x100, 4, W, 0);
+	td_avail_add(&rx, 0);
+	post_rx(2, BUF + 0x200, 4);
+	feed("abcd", 4);
+	end_input();
+	td_notify(&rx);
+	assert_int_equal(td_used_idx(&rx), 2);
+	assert_int_equal(td_used(&rx, 0).id, 0);
+	assert_int_equal(td_used(&rx, 0).len, 4);
+	assert_memory_equal(td_ptr(BUF, 4), "abcd", 4);
+	assert_int_equal(td_used(&rx, 1).id, 2);
+	assert_int_equal(td_used(&rx, 1).len, 0);
+}
+
+/* End of input outlives a device reset: it is the input's state. */
+static void test_receive_eof_after_reset(void **state)
+{
+	(void)state;
+	end_input();
+	post_rx(0, BUF, 8);
+	td_notify(&rx);
+	assert_int_equal(td_used(&rx, 0).len, 0);
+	td_driver_start(TD_CONSOLE);
+	td_queue_setup(&rx, TD_CONSOLE, VIRTIO_CONSOLE_RECEIVEQ, 16, 0x10000);
+	td_driver_ok(TD_CONSOLE);
+	post_rx(0, BUF, 8);
+	td_notify(&rx);
+	assert_int_equal(td_used_idx(&rx), 1);
+	assert_int_equal(td_used(&rx, 0).len, 0);
+}
+
+static void test_receive_read_error(void **state)
+{
+	int fd = open("/", O_RDONLY | O_DIRECTORY);
+
+	(void)state;
+	assert_true(fd >= 0);
+	td_teardown();
+	console_ready(fd); /* reading a directory fails with EISDIR */
+	post_rx(0, BUF, 8);
+	td_stderr_begin();
+	td_notify(&rx);
+	const char *err = td_stderr_end();
+	close(fd);
+	assert_string_equal(err, "kvmrun: virtio-console: reading standard input failed: Is a "
+			    "directory: the guest sees end of input\n");
+	assert_int_equal(td_used_idx(&rx), 1);
+	assert_int_equal(td_used(&rx, 0).len, 0);
+	assert_false(td_needs_reset(TD_CONSOLE));
+}
+
+static void test_receive_device_readable(void **state)
+{
+	(void)state;
+	td_desc(&rx, 0, BUF, 8, 0, 0);
+	td_avail_add(&rx, 0);
+	feed("data", 4);
+	td_stderr_begin();
+	td_notify(&rx);
+	const char *err = td_stderr_end();
+	assert_string_equal(err, "kvmrun: virtio-console: queue 0: descriptor 0 is device-readable "
+			    "in a queue the device writes: device needs reset\n");
+	assert_true(td_needs_reset(TD_CONSOLE));
+	/* The input was left alone. */
+	char buf[8];
+	assert_int_equal(read(in_pipe[0], buf, sizeof buf), 4);
+}
+
+static void test_receive_empty_buffer(void **state)
+{
+	(void)state;
+	/* A chain with no room completes empty without reading. */
+	td_desc(&rx, 0, 0, 0, W, 0);
+	td_avail_add(&rx, 0);
+	feed("q", 1);
+	td_notify(&rx);
+	assert_int_equal(td_used_idx(&rx), 1);
+	assert_int_equal(td_used(&rx, 0).len, 0);
+	char c;
+	assert_int_equal(read(in_pipe[0], &c, 1), 1);
+	assert_int_equal(c, 'q');
+}
+
+/* A regular file as input: every posted buffer fills in one notification. */
+static void test_receive_bulk_from_file(void **state)
+{
+	enum { CHUNK = 4096, CHUNKS = 64 };
+	int fd = memfd_create("kvmrun-test-stdin", MFD_CLOEXEC);
+	uint8_t *data = malloc(CHUNK * CHUNKS);
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_non_null(data);
+	for (size_t i = 0; i < CHUNK * CHUNKS; i++)
+		data[i] = (uint8_t)(i ^ (i >> 8));
+	assert_int_equal(write(fd, data, CHUNK * CHUNKS), CHUNK * CHUNKS);
+	lseek(fd, 0, SEEK_SET);
+	td_teardown();
+	td_setup(fd);
+	td_driver_start(TD_CONSOLE);
+	td_queue_setup(&rx, TD_CONSOLE, VIRTIO_CONSOLE_RECEIVEQ, 128, 0x10000);
+	td_driver_ok(TD_CONSOLE);
+	for (unsigned i = 0; i < 100; i++)
+		post_rx((uint16_t)i, BUF + (uint64_t)i * CHUNK, CHUNK);
+	td_notify(&rx);
+	/* 64 full buffers, then end of file for all the others. */
+	assert_int_equal(td_used_idx(&rx), 100);
+	for (unsigned i = 0; i < 100; i++)
+		assert_int_equal(td_used(&rx, i).len, i < CHUNKS ? CHUNK : 0);
+	assert_memory_equal(td_ptr(BUF, CHUNK * CHUNKS), data, CHUNK * CHUNKS);
+	assert_int_equal(td.irqs, 1);
+	free(data);
+	close(fd);
+}
+
+/* -------------------------------------------------------------------- wait */
+
+static void wait_hypercall(void)
+{
+	char err[256] = "";
+	assert_int_equal(wait_hypercall_handle(&td.devs, KVMRUN_PORT_WAIT, KVM_EXIT_IO_OUT, 4, 1,
+					       err, sizeof err), HC_CONTINUE);
+	assert_string_equal(err, "");
+}
+
+/* With a pipe that has a writer and no data, any wait that blocked would
+ * hang here until the alarm: each of these must return at once. */
+static void test_wait_returns_at_once(void **state)
+{
+	(void)state;
+	/* No receive buffer posted. */
+	wait_hypercall();
+	/* Buffers posted, but the device not live. */
+	post_rx(0, BUF, 8);
+	td_write(TD_CONSOLE, VIRTIO_MMIO_STATUS, 0);
+	wait_hypercall();
+	/* The receive queue not ready (only the transmit queue set up). */
+	td_driver_start(TD_CONSOLE);
+	td_queue_setup(&tx, TD_CONSOLE, VIRTIO_CONSOLE_TRANSMITQ, 16, 0x20000);
+	td_driver_ok(TD_CONSOLE);
+	wait_hypercall();
+	/* Receive queue ready but empty. */
+	td_write(TD_CONSOLE, VIRTIO_MMIO_STATUS, 0);
+	td_driver_start(TD_CONSOLE);
+	td_queue_setup(&rx, TD_CONSOLE, VIRTIO_CONSOLE_RECEIVEQ, 16, 0x10000);
+	td_driver_ok(TD_CONSOLE);
+	wait_hypercall();
+	assert_int_equal(td_used_idx(&rx), 0);
+	/* Device in NEEDS_RESET with buffers posted. */
+	post_rx(0, BUF, 8);
+	td_stderr_begin();
+	td_access(TD_CONSOLE, 0, 1, 0, false);
+	td_stderr_end();
+	wait_hypercall();
+	assert_int_equal(td_used_idx(&rx), 0);
+}
+
+static void test_wait_at_eof(void **state)
+{
+	(void)state;
+	end_input();
+	post_rx(0, BUF, 8);
+	wait_hypercall(); /* the pipe hung up: wakes, completes empty */
+	assert_int_equal(td_used_idx(&rx), 1);
+	assert_int_equal(td_used(&rx, 0).len, 0);
+	post_rx(1, BUF, 8);
+	td_avail_add(&rx, 1);
+	/* Input already ended: nothing to wait for. */
+	wait_hypercall();
+	assert_int_equal(td_used_idx(&rx), 1);
+}
+
+static void test_wait_for_input(void **state)
+{
+	(void)state;
+	post_rx(0, BUF, 8);
+	post_rx(1, BUF + 8, 8);
+	pid_t child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		usleep(100 * 1000);
+		_exit(write(in_pipe[1], "late", 4) == 4 ? 0 : 1);
+	}
+	wait_hypercall(); /* blocks until the child writes */
+	assert_int_equal(td_used_idx(&rx), 1);
+	assert_int_equal(td_used(&rx, 0).len, 4);
+	assert_memory_equal(td_ptr(BUF, 4), "late", 4);
+	assert_int_equal(td.irqs, 1);
+	int status;
+	assert_int_equal(waitpid(child, &status, 0), child);
+	assert_int_equal(status, 0);
+}
+
+static void test_wait_hypercall_form(void **state)
+{
+	char err[256];
+
+	(void)state;
+	assert_int_equal(wait_hypercall_handle(&td.devs, KVMRUN_PORT_EXIT, KVM_EXIT_IO_OUT, 4, 1,
+					       err, sizeof err), HC_UNHANDLED);
+	assert_int_equal(wait_hypercall_handle(&td.devs, 0x503, KVM_EXIT_IO_OUT, 4, 1, err,
+					       sizeof err), HC_UNHANDLED);
+	assert_int_equal(wait_hypercall_handle(&td.devs, KVMRUN_PORT_WAIT, KVM_EXIT_IO_OUT, 1, 1,
+					       err, sizeof err), HC_BAD_REQUEST);
+	assert_string_equal(err, "hypercall port 0x502 takes one 32-bit out, got out of 1 byte(s) x1");
+	assert_int_equal(wait_hypercall_handle(&td.devs, KVMRUN_PORT_WAIT, KVM_EXIT_IO_IN, 4, 1,
+					       err, sizeof err), HC_BAD_REQUEST);
+	assert_string_equal(err, "hypercall port 0x502 takes one 32-bit out, got in of 4 byte(s) x1");
+	assert_int_equal(wait_hypercall_handle(&td.devs, KVMRUN_PORT_WAIT, KVM_EXIT_IO_OUT, 4, 3,
+					       err, sizeof err), HC_BAD_REQUEST);
+	assert_contains(err, "got out of 4 byte(s) x3");
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, setup_pipe, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_transmit),
+		T(test_transmit_large),
+		T(test_transmit_device_writable),
+		T(test_receive_from_pipe),
+		T(test_receive_eof),
+		T(test_receive_eof_mid_chain),
+		T(test_receive_eof_after_reset),
+		T(test_receive_read_error),
+		T(test_receive_device_readable),
+		T(test_receive_empty_buffer),
+		T(test_receive_bulk_from_file),
+		T(test_wait_returns_at_once),
+		T(test_wait_at_eof),
+		T(test_wait_for_input),
+		T(test_wait_hypercall_form),
+	};
+	in_pipe[0] = in_pipe[1] = -1;
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
