@@ -137,15 +137,15 @@ cpu_ticks() {
 	mkfifo "$tmp/fifo"
 	"$KVMRUN" "$APPS/cat64.elf" <"$tmp/fifo" >"$tmp/out" 2>"$tmp/err" &
 	pid=$!
-	exec 3>"$tmp/fifo"
+	exec 4>"$tmp/fifo"
 	sleep 1
 	before=$(cpu_ticks "$pid")
 	sleep 2
 	after=$(cpu_ticks "$pid")
 	echo "CPU ticks while waiting: $((after - before)) of $((2 * $(getconf CLK_TCK)))"
 	[[ $((after - before)) -le $(($(getconf CLK_TCK) / 10)) ]]
-	echo "late input" >&3
-	exec 3>&-
+	echo "late input" >&4
+	exec 4>&-
 	wait "$pid"
 	[[ "$(cat "$tmp/out")" == "late input" ]]
 	[[ ! -s "$tmp/err" ]]
