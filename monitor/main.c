@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -55,6 +56,11 @@ static int prepare_devices(struct vm *vm, struct virtio_devices *devs, char *err
 	virtio_devices_init(devs, &vm->mem, irq, STDIN_FILENO);
 	virtio_devices_map(map);
 	virtio_console_prepare_input(STDIN_FILENO);
+	/* A terminal on stdout: the guest learns its size and line-buffers. */
+	struct winsize ws;
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0)
+		virtio_console_set_terminal(&devs->console, ws.ws_col ? ws.ws_col : 80,
+					    ws.ws_row ? ws.ws_row : 24);
 	return start_info_add_devices(&vm->mem, map, VIRTIO_DEVICE_COUNT, err, errlen);
 }
 

@@ -144,3 +144,18 @@ void virtio_console_init(struct virtio_console *con, const struct guest_mem *mem
 	con->in_fd = in_fd;
 	con->in_eof = false;
 }
+
+void virtio_console_set_terminal(struct virtio_console *con, uint16_t cols, uint16_t rows)
+{
+	struct virtio_dev *dev = &con->dev;
+
+	dev->device_features |= 1ull << VIRTIO_CONSOLE_F_SIZE;
+	/* Little-endian le16 cols, le16 rows, then max_nr_ports and emerg_wr
+	 * (without their features: zero). */
+	memset(dev->config, 0, sizeof dev->config);
+	dev->config[VIRTIO_CONSOLE_CFG_COLS] = (uint8_t)cols;
+	dev->config[VIRTIO_CONSOLE_CFG_COLS + 1] = (uint8_t)(cols >> 8);
+	dev->config[VIRTIO_CONSOLE_CFG_ROWS] = (uint8_t)rows;
+	dev->config[VIRTIO_CONSOLE_CFG_ROWS + 1] = (uint8_t)(rows >> 8);
+	dev->config_size = 12;
+}

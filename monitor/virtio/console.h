@@ -22,6 +22,11 @@ struct virtio_console {
 void virtio_console_init(struct virtio_console *con, const struct guest_mem *mem,
 			 struct virtio_irq irq, uint32_t irq_line, int in_fd);
 
+/* The host console is a terminal of cols x rows: offer VIRTIO_CONSOLE_F_SIZE
+ * with that size in config space (§5.3.4), which also tells the guest to
+ * line-buffer its output. */
+void virtio_console_set_terminal(struct virtio_console *con, uint16_t cols, uint16_t rows);
+
 /* One receive pass: fill the posted receive buffers with the input ready
  * now, without blocking; interrupt the guest if any completed. */
 void virtio_console_receive(struct virtio_console *con);

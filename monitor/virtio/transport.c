@@ -42,6 +42,7 @@ void virtio_dev_init(struct virtio_dev *dev, const struct virtio_dev_ops *ops, v
 	dev->mem = mem;
 	dev->irq = irq;
 	dev->irq_line = irq_line;
+	dev->device_features = VIRTIO_DEV_FEATURES;
 	reset(dev);
 }
 
@@ -108,7 +109,7 @@ static struct virtq *selected_queue(struct virtio_dev *dev)
 static bool features_acceptable(const struct virtio_dev *dev)
 {
 	return !dev->driver_features_high &&
-	       (dev->driver_features & ~VIRTIO_DEV_FEATURES) == 0 &&
+	       (dev->driver_features & ~dev->device_features) == 0 &&
 	       (dev->driver_features & (1ull << VIRTIO_F_VERSION_1));
 }
 
@@ -242,7 +243,7 @@ static uint32_t read_register(struct virtio_dev *dev, uint32_t offset)
 	case VIRTIO_MMIO_DEVICE_FEATURES:
 		if (dev->device_features_sel > 1)
 			return 0;
-		return (uint32_t)(VIRTIO_DEV_FEATURES >> (32 * dev->device_features_sel));
+		return (uint32_t)(dev->device_features >> (32 * dev->device_features_sel));
 	case VIRTIO_MMIO_QUEUE_NUM_MAX: return q ? VIRTQ_SIZE_MAX : 0;
 	case VIRTIO_MMIO_QUEUE_READY: return q && q->ready;
 	case VIRTIO_MMIO_INTERRUPT_STATUS: return dev->int_status;
@@ -263,8 +264,13 @@ void virtio_dev_mmio(struct virtio_dev *dev, uint32_t offset, uint8_t *data, uin
 		return;
 	if (!is_write)
 		memset(data, 0, len);
-	if (offset >= VIRTIO_MMIO_CONFIG)
-		return; /* config space: all zeros, read-only (see transport.h) */
+	if (offset >= VIRTIO_MMIO_CONFIG) {
+		/* Config space: the device's bytes, zeros past them, read-only. */
+		uint32_t at = offset - VIRTIO_MMIO_CONFIG;
+		for (uint32_t i = 0; !is_write && i < len && at + i < dev->config_size; i++)
+			data[i] = dev->config[at + i];
+		return;
+	}
 	if (len != 4 || offset % 4) {
 		fail(dev, "%u-byte %s at offset 0x%03x: control registers take aligned "
 		     "32-bit accesses", len, is_write ? "write" : "read", offset);

@@ -11,8 +11,9 @@
  *     SHMLen/SHMBase: all ones, "no shared memory region"); writing a
  *     read-only or unknown one is ignored.
  *   - Device config space (0x100 up to the window end, any width 1-8, any
- *     alignment) reads as zeros and ignores writes: the console offers
- *     neither F_SIZE nor F_EMERG_WRITE and the rng has no config.
+ *     alignment) reads the device's config bytes (zeros past them) and
+ *     ignores writes: the console's cols/rows are fixed at start-up, it
+ *     does not offer F_EMERG_WRITE, and the rng has no config.
  *   - Status bits only ever get set; writing 0 resets the device. The
  *     driver cannot clear DEVICE_NEEDS_RESET but by a reset.
  *   - DRIVER_OK without FEATURES_OK is a driver error (the device needs
@@ -34,6 +35,7 @@
 #define KVMRUN_VIRTIO_VENDOR_ID 0x4b564d52u /* kvmrun's own: "KVMR" as a number */
 #define VIRTIO_DEV_MAX_QUEUES 2u
 #define VIRTIO_DEV_REPORTS_MAX 16u
+#define VIRTIO_DEV_CONFIG_MAX 16u
 
 struct virtio_dev;
 
@@ -53,6 +55,10 @@ struct virtio_dev {
 	struct virtio_irq irq;
 	uint32_t irq_line;
 
+	uint64_t device_features; /* what the device offers (VIRTIO_DEV_FEATURES and its own) */
+	uint8_t config[VIRTIO_DEV_CONFIG_MAX]; /* device config space, read-only to the driver */
+	uint32_t config_size;
+
 	uint32_t status;     /* Status (§2.1) */
 	uint32_t int_status; /* InterruptStatus */
 	uint32_t device_features_sel;
@@ -66,7 +72,8 @@ struct virtio_dev {
 	unsigned reports; /* diagnostics in all */
 };
 
-/* Feature bits both devices offer: VIRTIO_F_VERSION_1 and nothing else. */
+/* Feature bits every device offers: VIRTIO_F_VERSION_1; a device type adds
+ * its own to device_features after virtio_dev_init(). */
 #define VIRTIO_DEV_FEATURES (1ull << 32)
 
 void virtio_dev_init(struct virtio_dev *dev, const struct virtio_dev_ops *ops, void *owner,

@@ -467,6 +467,40 @@ static void test_wait_hypercall_form(void **state)
 	assert_contains(err, "got out of 4 byte(s) x3");
 }
 
+/* Without a terminal the console offers VERSION_1 only and its config
+ * space reads zeros; with one it offers F_SIZE and reports cols/rows. */
+static void test_terminal_size(void **state)
+{
+	(void)state;
+	td_write(TD_CONSOLE, VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
+	assert_int_equal(td_read(TD_CONSOLE, VIRTIO_MMIO_DEVICE_FEATURES), 0);
+	assert_int_equal(td_access(TD_CONSOLE, VIRTIO_MMIO_CONFIG + VIRTIO_CONSOLE_CFG_COLS, 2, 0, false), 0);
+
+	virtio_console_set_terminal(&td.devs.console, 132, 43);
+	td_write(TD_CONSOLE, VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
+	assert_int_equal(td_read(TD_CONSOLE, VIRTIO_MMIO_DEVICE_FEATURES), 1u << VIRTIO_CONSOLE_F_SIZE);
+	assert_int_equal(td_access(TD_CONSOLE, VIRTIO_MMIO_CONFIG + VIRTIO_CONSOLE_CFG_COLS, 2, 0, false), 132);
+	assert_int_equal(td_access(TD_CONSOLE, VIRTIO_MMIO_CONFIG + VIRTIO_CONSOLE_CFG_ROWS, 2, 0, false), 43);
+	assert_int_equal(td_access(TD_CONSOLE, VIRTIO_MMIO_CONFIG, 4, 0, false), (43u << 16) | 132u);
+	assert_int_equal(td_access(TD_CONSOLE, VIRTIO_MMIO_CONFIG + VIRTIO_CONSOLE_CFG_MAX_NR_PORTS, 4, 0, false), 0);
+	/* Config space is read-only. */
+	td_access(TD_CONSOLE, VIRTIO_MMIO_CONFIG + VIRTIO_CONSOLE_CFG_COLS, 2, 7, true);
+	assert_int_equal(td_access(TD_CONSOLE, VIRTIO_MMIO_CONFIG + VIRTIO_CONSOLE_CFG_COLS, 2, 0, false), 132);
+
+	/* A driver may accept F_SIZE with VERSION_1; the offer survives a reset. */
+	td_write(TD_CONSOLE, VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
+	td_write(TD_CONSOLE, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
+	td_write(TD_CONSOLE, VIRTIO_MMIO_DRIVER_FEATURES, 1u << VIRTIO_CONSOLE_F_SIZE);
+	td_write(TD_CONSOLE, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
+	td_write(TD_CONSOLE, VIRTIO_MMIO_DRIVER_FEATURES, 1u);
+	td_write(TD_CONSOLE, VIRTIO_MMIO_STATUS,
+		 VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK);
+	assert_true(td_read(TD_CONSOLE, VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_FEATURES_OK);
+	td_write(TD_CONSOLE, VIRTIO_MMIO_STATUS, 0);
+	td_write(TD_CONSOLE, VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
+	assert_int_equal(td_read(TD_CONSOLE, VIRTIO_MMIO_DEVICE_FEATURES), 1u << VIRTIO_CONSOLE_F_SIZE);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup_pipe, teardown)
@@ -486,6 +520,7 @@ int main(void)
 		T(test_wait_at_eof),
 		T(test_wait_for_input),
 		T(test_wait_hypercall_form),
+		T(test_terminal_size),
 	};
 	in_pipe[0] = in_pipe[1] = -1;
 	return cmocka_run_group_tests(tests, NULL, NULL);
