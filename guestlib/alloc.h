@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-/* size bytes, zeroed, aligned to align (a power of two, at least 16), below
+/* size bytes, zero, aligned to align (a power of two, at least 16), below
  * 4 GiB (reachable by 32-bit code and 32-bit hypercall arguments), or NULL. */
 void *kvmrun_alloc(size_t size, size_t align);
 

@@ -4,6 +4,8 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include "stop_request.h"
+
 static int console_broken;
 
 void console_out_write(const void *data, size_t len)
@@ -16,12 +18,16 @@ void console_out_write(const void *data, size_t len)
 			p += n;
 			len -= (size_t)n;
 		} else if (n < 0 && errno == EINTR) {
+			if (stop_requested())
+				return; /* stopping: drop the rest rather than wait */
 			continue;
 		} else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 			/* stdout was left non-blocking by whoever gave it to us. */
 			struct pollfd pfd = { .fd = STDOUT_FILENO, .events = POLLOUT };
 			if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
 				console_broken = 1;
+			if (stop_requested())
+				return;
 		} else {
 			/* EPIPE, EBADF, EIO, ...: nobody is reading any more. */
 			console_broken = 1;

@@ -10,6 +10,7 @@
 #include "exit_status.h"
 #include "hypercall.h"
 #include "stats.h"
+#include "stop_request.h"
 #include "wait_hypercall.h"
 
 static uint64_t guest_rip(const struct vm *vm)
@@ -184,8 +185,11 @@ int exit_loop_run(struct vm *vm, struct virtio_devices *devs)
 		int rc = ioctl(vm->vcpu_fd, KVM_RUN, 0);
 		count_exit(rc, vm->run);
 		if (rc < 0) {
-			if (errno == EINTR || errno == EAGAIN)
+			if (errno == EINTR || errno == EAGAIN) {
+				if (stop_requested())
+					return stop_request_report(vm->timeout_text, guest_rip(vm));
 				continue;
+			}
 			if (errno == EFAULT) {
 				diag("guest crashed: KVM_RUN: the guest touched memory the host cannot back "
 				     "(rip 0x%llx)", (unsigned long long)guest_rip(vm));
@@ -196,5 +200,8 @@ int exit_loop_run(struct vm *vm, struct virtio_devices *devs)
 		}
 		if (handle_exit(vm, devs, &status))
 			return status;
+		/* A stop that came while an exit was being served. */
+		if (stop_requested())
+			return stop_request_report(vm->timeout_text, guest_rip(vm));
 	}
 }

@@ -18,6 +18,9 @@ const char options_usage[] =
 	"  --stats        at exit, print one line of counters on stderr: VM exits\n"
 	"                 (all, port I/O, MMIO, other), interrupts raised, console\n"
 	"                 bytes out and in, random bytes given to the guest\n"
+	"  --timeout=DURATION  stop the guest after DURATION of wall-clock time\n"
+	"                 (N, Ns, Nms, Nm, Nh; fractions allowed; 0: no limit)\n"
+	"  --unsafe-no-seccomp  debugging only: run without the seccomp filter\n"
 	"  -h, --help     show this help and exit\n"
 	"  --version      show the version and exit\n"
 	"\n"
@@ -25,9 +28,12 @@ const char options_usage[] =
 	"  121 the guest accessed a port or MMIO address kvmrun does not serve\n"
 	"  122 the guest crashed (triple fault, failed VM entry, KVM internal error)\n"
 	"  123 the guest caused a VM exit kvmrun does not know\n"
+	"  124 the --timeout was reached\n"
 	"  125 kvmrun itself failed (bad usage, KVM unavailable, host error)\n"
 	"  126 the app is not an ELF kvmrun can boot\n"
-	"  127 the app file does not exist\n";
+	"  127 the app file does not exist\n"
+	"  129, 130, 143 stopped by SIGHUP, SIGINT, SIGTERM\n"
+	"  159 kvmrun made a system call its seccomp filter forbids\n";
 
 int parse_size(const char *text, uint64_t *bytes, char *err, size_t errlen)
 {
@@ -70,6 +76,47 @@ int parse_size(const char *text, uint64_t *bytes, char *err, size_t errlen)
 	}
 	*bytes = value << shift;
 	return 0;
+}
+
+int parse_duration(const char *text, uint64_t *ns, char *err, size_t errlen)
+{
+	static const struct { const char *suffix; uint64_t ns; } units[] = {
+		{ "", 1000000000ull }, { "s", 1000000000ull }, { "ms", 1000000ull },
+		{ "m", 60000000000ull }, { "h", 3600000000000ull },
+	};
+	const char *p = text;
+	uint64_t whole = 0, frac = 0, frac_scale = 1;
+
+	if (!isdigit((unsigned char)*p)) {
+		diag_set(err, errlen, "'%s' is not a duration (expected e.g. 10, 1.5s, 250ms, 2m, 1h)", text);
+		return -1;
+	}
+	for (; isdigit((unsigned char)*p); p++) {
+		if (whole > 1000000000ull) {
+			diag_set(err, errlen, "'%s' is too long", text);
+			return -1;
+		}
+		whole = whole * 10 + (uint64_t)(*p - '0');
+	}
+	if (*p == '.') {
+		for (p++; isdigit((unsigned char)*p); p++)
+			if (frac_scale < 1000000000ull)
+				frac = frac * 10 + (uint64_t)(*p - '0'), frac_scale *= 10;
+	}
+	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+		if (strcmp(p, units[i].suffix) != 0)
+			continue;
+		/* whole <= 1e9 and a unit <= 3.6e12 ns could still overflow: cap
+		 * the result at a year. */
+		if (whole > 366ull * 24 * 3600 * 1000000000ull / units[i].ns) {
+			diag_set(err, errlen, "'%s' is too long (at most a year)", text);
+			return -1;
+		}
+		*ns = whole * units[i].ns + frac * (units[i].ns / frac_scale);
+		return 0;
+	}
+	diag_set(err, errlen, "'%s' has an unknown unit '%s' (use ms, s, m or h)", text, p);
+	return -1;
 }
 
 int parse_mem_size(const char *text, uint64_t *bytes, char *err, size_t errlen)
@@ -122,6 +169,27 @@ enum options_result options_parse(int argc, char **argv, struct options *opts,
 			return OPTIONS_HELP;
 		if (strcmp(arg, "--version") == 0)
 			return OPTIONS_VERSION;
+		if (strncmp(arg, "--timeout=", 10) == 0 || strcmp(arg, "--timeout") == 0) {
+			const char *value = arg[9] == '=' ? arg + 10 : NULL;
+			char why[256];
+			if (!value) {
+				if (i + 1 >= argc) {
+					diag_set(err, errlen, "bad --timeout: missing duration");
+					return OPTIONS_ERROR;
+				}
+				value = argv[++i];
+			}
+			if (parse_duration(value, &opts->timeout_ns, why, sizeof why) < 0) {
+				diag_set(err, errlen, "bad --timeout: %s", why);
+				return OPTIONS_ERROR;
+			}
+			opts->timeout_text = value;
+			continue;
+		}
+		if (strcmp(arg, "--unsafe-no-seccomp") == 0) {
+			opts->no_seccomp = 1;
+			continue;
+		}
 		if (strcmp(arg, "--stats") == 0) {
 			opts->stats = 1;
 			continue;

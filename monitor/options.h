@@ -17,6 +17,9 @@ struct options {
 	int app_argc;      /* the app path and the arguments after it */
 	char **app_argv;
 	int stats;         /* --stats: print the counters of stats.h at exit */
+	uint64_t timeout_ns;      /* --timeout: wall-clock limit, 0 for none */
+	const char *timeout_text; /* as the user wrote it, for the message */
+	int no_seccomp;    /* --unsafe-no-seccomp: debugging only */
 };
 
 enum options_result {
@@ -28,6 +31,10 @@ enum options_result {
 
 /* Parse "64M", "1G", "4096", ... into bytes. Returns 0, or -1 with err set. */
 int parse_size(const char *text, uint64_t *bytes, char *err, size_t errlen);
+
+/* Parse "10", "1.5s", "250ms", "2m", "1h" (no suffix: seconds) into
+ * nanoseconds. Returns 0, or -1 with err set. */
+int parse_duration(const char *text, uint64_t *ns, char *err, size_t errlen);
 
 /* Parse a guest memory size and check it against MEM_MIN/MAX/ALIGN. */
 int parse_mem_size(const char *text, uint64_t *bytes, char *err, size_t errlen);

@@ -15,6 +15,7 @@ struct vm {
 	struct kvm_run *run; /* the vCPU's shared run structure */
 	size_t run_size;
 	struct guest_mem mem;
+	const char *timeout_text; /* --timeout as written, for the report */
 };
 
 /* Open /dev/kvm, check the API, create the VM with mem_size bytes of RAM,

@@ -35,7 +35,7 @@
 
 /* Memory map: use of a range. */
 enum kvmrun_mem_use {
-	KVMRUN_MEM_FREE = 1,        /* unused RAM: the guest's to use (heap) */
+	KVMRUN_MEM_FREE = 1,        /* unused RAM, all zero at entry: the guest's (heap) */
 	KVMRUN_MEM_KERNEL = 2,      /* the app's ELF segments */
 	KVMRUN_MEM_START_INFO = 3,  /* this structure and the argv strings */
 	KVMRUN_MEM_PAGE_TABLES = 4, /* identity map the 64-bit guest runs on */
