@@ -10,6 +10,7 @@
 #include <kvmrun/guest.h>
 
 #include "console.h"
+#include "devices.h"
 #include "virtio_console.h"
 
 #define BUFFER_SIZE (128u << 10)
@@ -19,7 +20,7 @@ static size_t used;
 
 static void emit(const char *data, size_t len)
 {
-	if (virtio_console_ready() && virtio_console_write(data, len) == 0)
+	if (devices_console() && virtio_console_write(data, len) == 0)
 		return;
 	kvmrun_debug_write(data, len);
 }
@@ -44,7 +45,7 @@ void console_write(const char *data, size_t len)
 	memcpy(buffer + used, data, len);
 	used += len;
 	/* Early messages and a terminal: show each line as it is complete. */
-	if ((!virtio_console_ready() || virtio_console_interactive()) && memchr(data, '\n', len))
+	if ((!devices_console() || virtio_console_interactive()) && memchr(data, '\n', len))
 		console_flush();
 }
 
@@ -71,6 +72,8 @@ ssize_t read(int fd, void *buf, size_t len)
 	if (fd != STDIN_FILENO)
 		return -1;
 	console_flush(); /* a prompt shows before the wait for its answer */
+	if (!devices_console())
+		return -1;
 	return virtio_console_read(buf, len);
 }
 

@@ -6,7 +6,6 @@
 #include <kvmrun/guest.h>
 
 #include "console.h"
-#include "devices.h"
 
 int main(int argc, char **argv);
 __attribute__((noreturn)) void kvmrun_crt_start(uintptr_t start_info_addr);
@@ -53,7 +52,6 @@ void kvmrun_crt_start(uintptr_t start_info_addr)
 	if (start_info->abi_version != KVMRUN_ABI_VERSION)
 		early_fail("guestlib: start_info ABI version mismatch\n");
 	int argc = build_argv();
-	devices_init();
 	exit(main(argc, argv_table));
 }
 

@@ -3,10 +3,13 @@
 
 #include <kvmrun/guest.h>
 
+#include "devices.h"
 #include "virtio_rng.h"
 
 int kvmrun_getrandom(void *buf, size_t len)
 {
+	if (!devices_entropy())
+		return -1;
 	return virtio_rng_fill(buf, len);
 }
 
@@ -14,5 +17,5 @@ int getentropy(void *buf, size_t len)
 {
 	if (len > 256)
 		return -1; /* as POSIX getentropy(): at most 256 bytes a call */
-	return virtio_rng_fill(buf, len);
+	return kvmrun_getrandom(buf, len);
 }

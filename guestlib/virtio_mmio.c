@@ -20,6 +20,7 @@ uint32_t virtio_mmio_probe(struct virtio_mmio *dev, uint64_t base, uint32_t irq)
 	dev->irq = irq;
 	dev->features = 0;
 	dev->device_id = 0;
+	dev->status = 0;
 	if (reg_read(dev, VIRTIO_MMIO_MAGIC_VALUE) != VIRTIO_MMIO_MAGIC ||
 	    reg_read(dev, VIRTIO_MMIO_VERSION) != VIRTIO_MMIO_VERSION_MODERN)
 		return 0;
@@ -32,9 +33,12 @@ uint32_t virtio_mmio_status(struct virtio_mmio *dev)
 	return reg_read(dev, VIRTIO_MMIO_STATUS);
 }
 
+/* The driver keeps its own copy of what it wrote to Status: one exit per
+ * step instead of a read and a write. */
 static void add_status(struct virtio_mmio *dev, uint32_t bits)
 {
-	reg_write(dev, VIRTIO_MMIO_STATUS, reg_read(dev, VIRTIO_MMIO_STATUS) | bits);
+	dev->status |= bits;
+	reg_write(dev, VIRTIO_MMIO_STATUS, dev->status);
 }
 
 void virtio_mmio_fail(struct virtio_mmio *dev)
@@ -45,6 +49,7 @@ void virtio_mmio_fail(struct virtio_mmio *dev)
 int virtio_mmio_begin(struct virtio_mmio *dev, uint64_t wanted)
 {
 	reg_write(dev, VIRTIO_MMIO_STATUS, 0);
+	dev->status = 0;
 	if (reg_read(dev, VIRTIO_MMIO_STATUS) != 0)
 		return -1;
 	add_status(dev, VIRTIO_STATUS_ACKNOWLEDGE);

@@ -11,6 +11,7 @@ struct virtio_mmio {
 	uint32_t irq;
 	uint32_t device_id;
 	uint64_t features; /* negotiated */
+	uint32_t status;   /* what the driver last wrote to Status */
 };
 
 /* Check the window at base: magic, version 2, a device. Returns its DeviceID

@@ -11,6 +11,11 @@ static struct virtio_mmio dev;
 static struct virtq q;
 static int up;
 
+int virtio_rng_ready(void)
+{
+	return up;
+}
+
 int virtio_rng_init(uint64_t base, uint32_t irq)
 {
 	if (virtio_mmio_probe(&dev, base, irq) != VIRTIO_ID_ENTROPY || virtio_mmio_begin(&dev, 0) < 0)

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 int virtio_rng_init(uint64_t base, uint32_t irq);
+int virtio_rng_ready(void);
 
 /* Fill buf with len random bytes. 0, or -1 without a working device. */
 int virtio_rng_fill(void *buf, size_t len);
