@@ -90,16 +90,29 @@ static int check_header(Elf *elf, size_t size, GElf_Ehdr *ehdr, unsigned *bits,
 	return 0;
 }
 
-/* The table's place in the file, checked before libelf reads it: libelf
- * quietly shortens a table cut off by the end of the file. */
-static int check_phdr_bounds(const GElf_Ehdr *ehdr, size_t phnum, size_t entsize, size_t size,
-			     char *err, size_t errlen)
+/* The program header count: e_phnum, or with PN_XNUM (extended numbering)
+ * sh_info of section header 0, which must then exist. Read here rather than
+ * through elf_getphdrnum(), which quietly shrinks a count that does not fit
+ * the file and reads "section 0" from offset 0 when there is no table. */
+static int read_phdr_count(Elf *elf, const GElf_Ehdr *ehdr, size_t *count, char *err, size_t errlen)
 {
-	if (ehdr->e_phoff > size || phnum * entsize > size - ehdr->e_phoff) {
-		diag_set(err, errlen, "program header table [0x%llx, +%zu) lies past the end of the file (%zu bytes)",
-			 (unsigned long long)ehdr->e_phoff, phnum * entsize, size);
+	GElf_Shdr sh0;
+
+	if (ehdr->e_phnum != PN_XNUM) {
+		*count = ehdr->e_phnum;
+		return 0;
+	}
+	if (ehdr->e_shoff == 0) {
+		diag_set(err, errlen, "program header count e_phnum is PN_XNUM (0xffff) but there is no section header 0 holding the real count");
 		return -1;
 	}
+	Elf_Scn *scn0 = elf_getscn(elf, 0);
+	if (!scn0 || !gelf_getshdr(scn0, &sh0)) {
+		diag_set(err, errlen, "program header count e_phnum is PN_XNUM (0xffff) but section header 0 is unreadable: %s",
+			 elf_errmsg(-1));
+		return -1;
+	}
+	*count = sh0.sh_info;
 	return 0;
 }
 
@@ -107,23 +120,10 @@ static int check_phdr_table(Elf *elf, const GElf_Ehdr *ehdr, size_t size, size_t
 			    char *err, size_t errlen)
 {
 	size_t entsize = gelf_fsize(elf, ELF_T_PHDR, 1, EV_CURRENT);
+	size_t libelf_count;
 
-	if (ehdr->e_phnum == 0) {
-		diag_set(err, errlen, "no program headers (an object file or a stripped-down ELF?)");
+	if (read_phdr_count(elf, ehdr, phnum, err, errlen) < 0)
 		return -1;
-	}
-	if (ehdr->e_phentsize != entsize) {
-		diag_set(err, errlen, "e_phentsize is %u, expected %zu", ehdr->e_phentsize, entsize);
-		return -1;
-	}
-	/* PN_XNUM: the real count is in section 0 (extended numbering). */
-	if (ehdr->e_phnum != PN_XNUM &&
-	    check_phdr_bounds(ehdr, ehdr->e_phnum, entsize, size, err, errlen) < 0)
-		return -1;
-	if (elf_getphdrnum(elf, phnum) != 0) {
-		diag_set(err, errlen, "malformed program header count: %s", elf_errmsg(-1));
-		return -1;
-	}
 	if (*phnum == 0) {
 		diag_set(err, errlen, "no program headers (an object file or a stripped-down ELF?)");
 		return -1;
@@ -132,7 +132,21 @@ static int check_phdr_table(Elf *elf, const GElf_Ehdr *ehdr, size_t size, size_t
 		diag_set(err, errlen, "too many program headers: %zu (at most %u)", *phnum, ELF_MAX_PHDRS);
 		return -1;
 	}
-	return check_phdr_bounds(ehdr, *phnum, entsize, size, err, errlen);
+	if (ehdr->e_phentsize != entsize) {
+		diag_set(err, errlen, "e_phentsize is %u, expected %zu", ehdr->e_phentsize, entsize);
+		return -1;
+	}
+	if (ehdr->e_phoff > size || *phnum * entsize > size - ehdr->e_phoff) {
+		diag_set(err, errlen, "program header table [0x%llx, +%zu) lies past the end of the file (%zu bytes)",
+			 (unsigned long long)ehdr->e_phoff, *phnum * entsize, size);
+		return -1;
+	}
+	/* libelf must see the same table: gelf_getphdr() reads through it. */
+	if (elf_getphdrnum(elf, &libelf_count) != 0 || libelf_count != *phnum) {
+		diag_set(err, errlen, "malformed program header count: %s", elf_errmsg(-1));
+		return -1;
+	}
+	return 0;
 }
 
 /* The rules every PT_LOAD segment obeys before it may be copied. */
@@ -307,6 +321,11 @@ static enum elf_open_result open_regular_file(const char *path, struct elf_file 
 		diag_set(err, errlen, "empty file, not an ELF file");
 		return ELF_OPEN_UNUSABLE;
 	}
+	if ((uint64_t)st.st_size > ELF_MAX_FILE_SIZE) {
+		diag_set(err, errlen, "file of %llu MiB is larger than kvmrun reads (%llu MiB)",
+			 (unsigned long long)st.st_size >> 20, (unsigned long long)ELF_MAX_FILE_SIZE >> 20);
+		return ELF_OPEN_UNUSABLE;
+	}
 	return ELF_OPEN_OK;
 }
 
@@ -325,12 +344,14 @@ enum elf_open_result elf_open_app(const char *path, const struct guest_mem *mem,
 	if (rc != ELF_OPEN_OK)
 		return rc;
 
-	Elf *elf = elf_begin(file->fd, ELF_C_READ_MMAP, NULL);
+	/* ELF_C_READ: libelf reads the file into memory of its own. A mapping
+	 * would fault (SIGBUS) if the file were truncated while loading. */
+	Elf *elf = elf_begin(file->fd, ELF_C_READ, NULL);
 	if (!elf) {
 		diag_set(err, errlen, "libelf cannot read it: %s", elf_errmsg(-1));
 		return ELF_OPEN_UNUSABLE;
 	}
-	/* elf_rawfile(): the file's bytes as libelf mapped them; the segments
+	/* elf_rawfile(): the file's bytes as libelf read them; the segments
 	 * are copied from here, within the bounds checked against size. */
 	size_t size = 0;
 	char *image = elf_rawfile(elf, &size);

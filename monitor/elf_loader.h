@@ -11,6 +11,7 @@
 
 #define ELF_MAX_PHDRS 64u
 #define ELF_MAX_LOAD_SEGMENTS 16u
+#define ELF_MAX_FILE_SIZE (1ull << 30) /* bytes of app file kvmrun reads at most */
 
 struct elf_segment {
 	uint64_t gpa;    /* p_paddr: where it goes in guest-physical memory */
