@@ -45,7 +45,21 @@ static int check_header(Elf *elf, size_t size, GElf_Ehdr *ehdr, unsigned *bits,
 			char *err, size_t errlen)
 {
 	if (elf_kind(elf) != ELF_K_ELF) {
-		diag_set(err, errlen, "not an ELF file");
+		size_t n = 0;
+		const char *raw = elf_rawfile(elf, &n);
+		/* libelf calls an ELF it cannot take "not an ELF": say why. */
+		if (!raw || n < SELFMAG || memcmp(raw, ELFMAG, SELFMAG) != 0)
+			diag_set(err, errlen, "not an ELF file");
+		else if (n < EI_NIDENT)
+			diag_set(err, errlen, "truncated ELF identification (%zu bytes)", n);
+		else if (raw[EI_CLASS] != ELFCLASS32 && raw[EI_CLASS] != ELFCLASS64)
+			diag_set(err, errlen, "unknown ELF class %u (EI_CLASS)", (unsigned char)raw[EI_CLASS]);
+		else if (raw[EI_VERSION] != EV_CURRENT)
+			diag_set(err, errlen, "unsupported ELF version %u (EI_VERSION)", (unsigned char)raw[EI_VERSION]);
+		else
+			diag_set(err, errlen, "truncated ELF header (%zu bytes; ELFCLASS%s needs %zu)", n,
+				 raw[EI_CLASS] == ELFCLASS32 ? "32" : "64",
+				 raw[EI_CLASS] == ELFCLASS32 ? sizeof(Elf32_Ehdr) : sizeof(Elf64_Ehdr));
 		return -1;
 	}
 	if (size < EI_NIDENT) {

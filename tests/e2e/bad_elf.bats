@@ -113,13 +113,13 @@ good_layout() {
 		rejected 126 "empty file, not an ELF file"
 		f="$tmp/cut4.elf"
 		head -c 4 "$tmp/whole.elf" >"$f" # the magic alone
-		rejected 126 "not an ELF file"
+		rejected 126 "truncated ELF identification (4 bytes)"
 		f="$tmp/cut16.elf"
 		head -c 16 "$tmp/whole.elf" >"$f" # e_ident, no more
-		rejected 126 "libelf cannot read it: invalid ELF file data"
+		rejected 126 "truncated ELF header (16 bytes; ELFCLASS$bits needs $ehsize)"
 		f="$tmp/cut-ehdr.elf"
 		head -c $((ehsize - 1)) "$tmp/whole.elf" >"$f"
-		rejected 126 "libelf cannot read it: invalid ELF file data"
+		rejected 126 "truncated ELF header ($((ehsize - 1)) bytes; ELFCLASS$bits needs $ehsize)"
 		f="$tmp/ehdr.elf"
 		head -c "$ehsize" "$tmp/whole.elf" >"$f" # the ELF header, no table
 		rejected 126 "$(printf 'program header table [0x%x, +%d) lies past the end of the file (%d bytes)' \
@@ -183,7 +183,7 @@ good_layout() {
 	rejected 126 "unsupported machine: ELFCLASS64 i386 (e_machine 3)"
 	app 64 classnone.elf
 	put "$f" 4 1 0
-	rejected 126 "not an ELF file"
+	rejected 126 "unknown ELF class 0 (EI_CLASS)"
 }
 
 @test "a machine other than i386 or x86-64: status 126" {
@@ -225,7 +225,7 @@ good_layout() {
 	for bits in 64 32; do
 		app $bits version$bits.elf
 		put "$f" 6 1 0 # libelf then sees no ELF file at all
-		rejected 126 "not an ELF file"
+		rejected 126 "unsupported ELF version 0 (EI_VERSION)"
 		app $bits e_version$bits.elf
 		put "$f" 20 4 0
 		rejected 126 "unsupported ELF version 0"
