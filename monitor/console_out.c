@@ -12,7 +12,7 @@ void console_out_write(const void *data, size_t len)
 {
 	const char *p = data;
 
-	while (len > 0 && !console_broken) {
+	while (len > 0 && !console_broken && !stop_requested()) {
 		ssize_t n = write(STDOUT_FILENO, p, len);
 		if (n > 0) {
 			p += n;

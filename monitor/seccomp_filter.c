@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "diag.h"
@@ -28,6 +29,7 @@ const struct seccomp_rule_doc seccomp_rule_docs[] = {
 	{ "getrandom", "flags 0", "the entropy device" },
 	{ "poll", "(pointer argument: not narrowable)", "wait for console input or output room" },
 	{ "rt_sigreturn", "", "return from the timeout and termination signal handlers" },
+	{ "setitimer", "ITIMER_REAL", "once a stop is requested, keep interrupting blocked calls" },
 	{ "exit_group", "", "exit" },
 };
 const size_t seccomp_rule_count = sizeof seccomp_rule_docs / sizeof seccomp_rule_docs[0];
@@ -116,6 +118,8 @@ static int add_rules(scmp_filter_ctx ctx, const struct seccomp_fds *fds)
 	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(getrandom), 1, SCMP_A2_32(SCMP_CMP_EQ, 0));
 	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(poll), 0);
 	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(rt_sigreturn), 0);
+	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(setitimer), 1,
+			       SCMP_A0_32(SCMP_CMP_EQ, ITIMER_REAL));
 	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(exit_group), 0);
 #ifdef __SANITIZE_ADDRESS__
 	/* The ASan/UBSan test build only: the sanitizer runtime takes down its

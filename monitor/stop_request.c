@@ -10,9 +10,20 @@
 volatile sig_atomic_t stop_signal;
 static struct kvm_run *volatile vcpu_run;
 
+/* The first stop request wins. It also re-arms the timer to fire every
+ * 10 ms from then on: a request that lands just after the loop checked for
+ * one, before it entered a blocking write() or poll(), would otherwise be
+ * lost, and the call could block for ever (a pipe nobody reads). */
 static void request_stop(int sig)
 {
-	stop_signal = sig;
+	static const struct itimerval again = {
+		.it_interval = { .tv_usec = 10000 }, .it_value = { .tv_usec = 10000 },
+	};
+
+	if (!stop_signal) {
+		stop_signal = sig;
+		setitimer(ITIMER_REAL, &again, NULL);
+	}
 	if (vcpu_run)
 		vcpu_run->immediate_exit = 1;
 }

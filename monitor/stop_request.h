@@ -4,7 +4,9 @@
  * EINTR at once, which closes the race with a signal that arrives just
  * before it), so the single-threaded exit loop regains control from a guest
  * that never exits. Blocking calls in the loop (poll, write) are not
- * restarted and check stop_requested() when interrupted. */
+ * restarted and check stop_requested() when interrupted; once a stop is
+ * requested the timer keeps interrupting them every 10 ms until kvmrun
+ * exits, so none can block it. */
 #ifndef KVMRUN_STOP_REQUEST_H
 #define KVMRUN_STOP_REQUEST_H
 

@@ -11,6 +11,7 @@
 #include <sys/ioctl.h>
 #include <sys/random.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -28,6 +29,7 @@ enum action {
 	ALLOWED_READ_STDIN,
 	ALLOWED_GETRANDOM,
 	ALLOWED_POLL,
+	ALLOWED_SETITIMER_REAL,
 	ALLOWED_KVM_RUN,
 	ALLOWED_GET_REGS,
 	ALLOWED_GET_SREGS,
@@ -45,6 +47,7 @@ enum action {
 	FORBIDDEN_CLOSE,
 	FORBIDDEN_EXECVE,
 	FORBIDDEN_SOCKET,
+	FORBIDDEN_SETITIMER_VIRTUAL,
 };
 
 struct outcome {
@@ -61,6 +64,7 @@ static void act(enum action a)
 	struct kvm_sregs sregs;
 	struct kvm_irq_level irq = { .irq = 5, .level = 0 };
 	struct termios t;
+	struct itimerval off = { 0 };
 
 	switch (a) {
 	case ALLOWED_WRITE_STDOUT: SYS(SYS_write, 1, buf, 1); break;
@@ -68,6 +72,7 @@ static void act(enum action a)
 	case ALLOWED_READ_STDIN: SYS(SYS_read, 0, buf, sizeof buf); break;
 	case ALLOWED_GETRANDOM: SYS(SYS_getrandom, buf, sizeof buf, 0); break;
 	case ALLOWED_POLL: SYS(SYS_poll, NULL, 0, 0); break;
+	case ALLOWED_SETITIMER_REAL: SYS(SYS_setitimer, ITIMER_REAL, &off, NULL); break;
 	/* The stand-in descriptors are not KVM's: the calls fail with ENOTTY,
 	 * but the filter lets them through, which is what is tested. */
 	case ALLOWED_KVM_RUN: SYS(SYS_ioctl, vcpu_fd, KVM_RUN, 0); break;
@@ -90,6 +95,7 @@ static void act(enum action a)
 	case FORBIDDEN_CLOSE: SYS(SYS_close, vm_fd); break;
 	case FORBIDDEN_EXECVE: SYS(SYS_execve, "/bin/true", NULL, NULL); break;
 	case FORBIDDEN_SOCKET: SYS(SYS_socket, 2, 1, 0); break;
+	case FORBIDDEN_SETITIMER_VIRTUAL: SYS(SYS_setitimer, ITIMER_VIRTUAL, &off, NULL); break;
 	}
 }
 
@@ -180,6 +186,7 @@ static void test_allowed_call_other_arguments(void **state)
 	assert_killed(FORBIDDEN_SET_REGS, "ioctl (16)");
 	assert_killed(FORBIDDEN_IRQ_LINE_ON_VCPU_FD, "ioctl (16)");
 	assert_killed(FORBIDDEN_TCGETS, "ioctl (16)");
+	assert_killed(FORBIDDEN_SETITIMER_VIRTUAL, "setitimer (38)");
 }
 
 static void test_mmap_forbidden_in_release_builds(void **state)
