@@ -1,0 +1,375 @@
+/* timeit: the benchmark's stopwatch (bench/run drives it).
+ *
+ *   timeit [-r ROUNDS] [-w WARMUP] [-p COPIES] [-m BYTES] [-e DIR] -o OUT CASEFILE
+ *
+ * CASEFILE has one case a line, fields separated by tabs:
+ *   NAME  EXPECTED-STATUS  PROGRAM  [ARG...]
+ * (blank lines and lines starting with '#' are skipped). Every round runs
+ * every case once, the cases interleaved and the starting case rotated from
+ * round to round, so that drift and noise hit every case alike. WARMUP
+ * unrecorded rounds come first (default 1: they fill the page cache).
+ *
+ * Modes, and the samples each writes to OUT as "case,round,metric,value"
+ * lines (appended):
+ *   default     one process; stdin, stdout /dev/null, stderr to DIR/NAME.err
+ *               wall_ms (posix_spawn to wait4), user_ms, sys_ms, maxrss_kib
+ *               (getrusage of the child: its VmHWM), and exits when its
+ *               stderr says "exits=N" (kvmrun --stats, floor --stats)
+ *   -p COPIES   COPIES processes started at once; batch_ms from the first
+ *               spawn to the last exit, failed (copies with a wrong status)
+ *   -m BYTES    one process whose stdin and stdout are pipes: timeit writes
+ *               one byte, waits for it to come back on stdout (the program
+ *               is then up and waiting for input), reads /proc/PID/smaps and
+ *               /proc/PID/status, then closes stdin. rss_kib (the sum of
+ *               Rss over smaps: exact, where VmRSS may lag), hwm_kib (VmHWM,
+ *               at least rss_kib), guest_kib (Rss of the anonymous mapping
+ *               of exactly BYTES: the guest RAM), beyond_kib = rss - guest,
+ *               hwm_beyond_kib = hwm - guest; DIR/NAME.smaps gets the Rss of
+ *               each mapping (by name) for the report.
+ * A case whose status differs from the expected one is an error: timeit
+ * prints its stderr and exits 1 once the round is over. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+#define MAX_CASES 64
+#define MAX_ARGS 32
+#define MAX_COPIES 1024
+
+struct bench_case {
+	char *name;
+	int expect;
+	char *argv[MAX_ARGS + 1];
+};
+
+static struct bench_case cases[MAX_CASES];
+static int ncases;
+static const char *err_dir = ".";
+static FILE *out;
+static int failures;
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static void die(const char *what)
+{
+	fprintf(stderr, "timeit: %s: %s\n", what, strerror(errno));
+	exit(2);
+}
+
+static void load_cases(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+
+	if (!f)
+		die(path);
+	while (getline(&line, &cap, f) > 0) {
+		line[strcspn(line, "\n")] = 0;
+		if (!line[0] || line[0] == '#')
+			continue;
+		if (ncases == MAX_CASES) {
+			fprintf(stderr, "timeit: more than %d cases\n", MAX_CASES);
+			exit(2);
+		}
+		struct bench_case *c = &cases[ncases];
+		char *save, *tok = strtok_r(strdup(line), "\t", &save);
+		int field = 0, argc = 0;
+		for (; tok; tok = strtok_r(NULL, "\t", &save), field++) {
+			if (field == 0)
+				c->name = tok;
+			else if (field == 1)
+				c->expect = atoi(tok);
+			else if (argc < MAX_ARGS)
+				c->argv[argc++] = tok;
+		}
+		if (argc == 0) {
+			fprintf(stderr, "timeit: %s: case without a program: %s\n", path, line);
+			exit(2);
+		}
+		ncases++;
+	}
+	free(line);
+	fclose(f);
+}
+
+static char *err_path(const struct bench_case *c, const char *suffix)
+{
+	static char path[4096];
+	snprintf(path, sizeof path, "%s/%s.%s", err_dir, c->name, suffix);
+	return path;
+}
+
+/* Spawn c with stdin/stdout from the given fds (-1: /dev/null), stderr to
+ * its .err file. */
+static pid_t spawn(const struct bench_case *c, int in_fd, int out_fd)
+{
+	posix_spawn_file_actions_t fa;
+	pid_t pid;
+
+	posix_spawn_file_actions_init(&fa);
+	if (in_fd >= 0)
+		posix_spawn_file_actions_adddup2(&fa, in_fd, 0);
+	else
+		posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	if (out_fd >= 0)
+		posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
+	else
+		posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 2, err_path(c, "err"), O_WRONLY | O_CREAT | O_TRUNC,
+					 0644);
+	int rc = posix_spawn(&pid, c->argv[0], &fa, NULL, c->argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (rc != 0) {
+		errno = rc;
+		die(c->argv[0]);
+	}
+	return pid;
+}
+
+static int status_of(int ws)
+{
+	return WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+}
+
+static void check(const struct bench_case *c, int round, int status)
+{
+	if (status == c->expect)
+		return;
+	failures++;
+	fprintf(stderr, "timeit: %s (round %d) exited %d, expected %d; its stderr:\n", c->name,
+		round, status, c->expect);
+	FILE *f = fopen(err_path(c, "err"), "r");
+	char buf[512];
+	size_t n;
+	if (f) {
+		while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+			fwrite(buf, 1, n, stderr);
+		fclose(f);
+	}
+}
+
+static void sample(const struct bench_case *c, int round, const char *metric, double v)
+{
+	if (round >= 0)
+		fprintf(out, "%s,%d,%s,%.4f\n", c->name, round, metric, v);
+}
+
+/* The exit counter a --stats run printed ("exits=N" in its stderr), or -1. */
+static double stats_exits(const struct bench_case *c)
+{
+	char buf[4096];
+	FILE *f = fopen(err_path(c, "err"), "r");
+	size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+
+	if (f)
+		fclose(f);
+	buf[n] = 0;
+	const char *p = strstr(buf, "exits=");
+	return p ? strtod(p + 6, NULL) : -1;
+}
+
+static void run_once(const struct bench_case *c, int round)
+{
+	struct rusage ru;
+	int ws;
+	double t0 = now_ms();
+	pid_t pid = spawn(c, -1, -1);
+
+	while (wait4(pid, &ws, 0, &ru) < 0)
+		if (errno != EINTR)
+			die("wait4");
+	double t1 = now_ms();
+	check(c, round, status_of(ws));
+	sample(c, round, "wall_ms", t1 - t0);
+	sample(c, round, "user_ms", (double)ru.ru_utime.tv_sec * 1e3 + ru.ru_utime.tv_usec / 1e3);
+	sample(c, round, "sys_ms", (double)ru.ru_stime.tv_sec * 1e3 + ru.ru_stime.tv_usec / 1e3);
+	sample(c, round, "maxrss_kib", (double)ru.ru_maxrss);
+	double exits = stats_exits(c);
+	if (exits >= 0)
+		sample(c, round, "exits", exits);
+}
+
+static void run_parallel(const struct bench_case *c, int round, int copies)
+{
+	static pid_t pids[MAX_COPIES];
+	int failed = 0;
+	double t0 = now_ms();
+
+	for (int i = 0; i < copies; i++)
+		pids[i] = spawn(c, -1, -1);
+	for (int i = 0; i < copies; i++) {
+		int ws;
+		while (waitpid(pids[i], &ws, 0) < 0)
+			if (errno != EINTR)
+				die("waitpid");
+		if (status_of(ws) != c->expect) {
+			if (!failed)
+				check(c, round, status_of(ws));
+			failed++;
+		}
+	}
+	double t1 = now_ms();
+	sample(c, round, "batch_ms", t1 - t0);
+	sample(c, round, "failed", failed);
+}
+
+/* Rss in KiB of /proc/PID/smaps: in total, and of the anonymous mapping of
+ * exactly guest_bytes; per mapping name into DIR/NAME.smaps. */
+static void read_smaps(const struct bench_case *c, pid_t pid, unsigned long long guest_bytes,
+		       double *total_kib, double *guest_kib)
+{
+	char path[64], line[1024], name[512] = "";
+	unsigned long long lo, hi, kib;
+	int is_guest = 0;
+	FILE *f, *summary = fopen(err_path(c, "smaps"), "w");
+
+	snprintf(path, sizeof path, "/proc/%d/smaps", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		die(path);
+	*total_kib = *guest_kib = 0;
+	while (fgets(line, sizeof line, f)) {
+		char perms[8];
+		int off = 0;
+		if (sscanf(line, "%llx-%llx %7s %*s %*s %*s %n", &lo, &hi, perms, &off) == 3 && off) {
+			snprintf(name, sizeof name, "%s", line + off);
+			name[strcspn(name, "\n")] = 0;
+			if (!name[0])
+				snprintf(name, sizeof name, "[anon %s]", perms);
+			is_guest = hi - lo == guest_bytes && strncmp(name, "[anon", 5) == 0;
+			if (is_guest)
+				snprintf(name, sizeof name, "[guest RAM]");
+		} else if (sscanf(line, "Rss: %llu kB", &kib) == 1) {
+			*total_kib += (double)kib;
+			if (is_guest)
+				*guest_kib += (double)kib;
+			if (summary && kib)
+				fprintf(summary, "%llu\t%s\n", kib, name);
+		}
+	}
+	fclose(f);
+	if (summary)
+		fclose(summary);
+}
+
+static double status_kib(pid_t pid, const char *field)
+{
+	char path[64], line[256];
+	double v = -1;
+	size_t len = strlen(field);
+
+	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		die(path);
+	while (fgets(line, sizeof line, f))
+		if (strncmp(line, field, len) == 0 && line[len] == ':')
+			v = strtod(line + len + 1, NULL);
+	fclose(f);
+	return v;
+}
+
+static void run_memory(const struct bench_case *c, int round, unsigned long long guest_bytes)
+{
+	int in[2], outp[2], ws;
+	char byte = 'x';
+
+	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(outp, O_CLOEXEC) < 0)
+		die("pipe");
+	pid_t pid = spawn(c, in[0], outp[1]);
+	close(in[0]);
+	close(outp[1]);
+	if (write(in[1], &byte, 1) != 1)
+		die("write to the program's stdin");
+	struct pollfd pfd = { .fd = outp[0], .events = POLLIN };
+	if (poll(&pfd, 1, 120000) != 1 || read(outp[0], &byte, 1) != 1) {
+		fprintf(stderr, "timeit: %s: no echo on stdout\n", c->name);
+		kill(pid, SIGKILL);
+		failures++;
+	} else {
+		double rss, guest, hwm = status_kib(pid, "VmHWM");
+		read_smaps(c, pid, guest_bytes, &rss, &guest);
+		if (hwm < rss) /* VmHWM lags: kernels before 6.2 sync it every 64 faults */
+			hwm = rss;
+		sample(c, round, "rss_kib", rss);
+		sample(c, round, "hwm_kib", hwm);
+		sample(c, round, "guest_kib", guest);
+		sample(c, round, "beyond_kib", rss - guest);
+		sample(c, round, "hwm_beyond_kib", hwm - guest);
+	}
+	close(in[1]);
+	char drain[4096];
+	while (read(outp[0], drain, sizeof drain) > 0)
+		;
+	close(outp[0]);
+	while (waitpid(pid, &ws, 0) < 0)
+		if (errno != EINTR)
+			die("waitpid");
+	check(c, round, status_of(ws));
+}
+
+int main(int argc, char **argv)
+{
+	int rounds = 10, warmup = 1, copies = 0, opt;
+	unsigned long long mem_bytes = 0;
+	const char *out_path = NULL;
+
+	while ((opt = getopt(argc, argv, "r:w:p:m:e:o:")) != -1) {
+		switch (opt) {
+		case 'r': rounds = atoi(optarg); break;
+		case 'w': warmup = atoi(optarg); break;
+		case 'p': copies = atoi(optarg); break;
+		case 'm': mem_bytes = strtoull(optarg, NULL, 0); break;
+		case 'e': err_dir = optarg; break;
+		case 'o': out_path = optarg; break;
+		default: goto usage;
+		}
+	}
+	if (optind != argc - 1 || !out_path || rounds < 1 || warmup < 0 || copies < 0 ||
+	    copies > MAX_COPIES)
+		goto usage;
+	load_cases(argv[optind]);
+	out = fopen(out_path, "a");
+	if (!out)
+		die(out_path);
+	signal(SIGPIPE, SIG_IGN);
+	for (int r = -warmup; r < rounds; r++) {
+		int first = ncases ? ((r % ncases) + ncases) % ncases : 0;
+		for (int k = 0; k < ncases; k++) {
+			const struct bench_case *c = &cases[(first + k) % ncases];
+			if (mem_bytes)
+				run_memory(c, r, mem_bytes);
+			else if (copies)
+				run_parallel(c, r, copies);
+			else
+				run_once(c, r);
+		}
+		fflush(out);
+		if (failures) {
+			fprintf(stderr, "timeit: %d run(s) failed\n", failures);
+			return 1;
+		}
+	}
+	return fclose(out) == 0 ? 0 : 1;
+usage:
+	fprintf(stderr, "usage: timeit [-r ROUNDS] [-w WARMUP] [-p COPIES] [-m BYTES] [-e DIR] -o OUT "
+		"CASEFILE\n");
+	return 2;
+}
