@@ -34,22 +34,11 @@ const struct seccomp_rule_doc seccomp_rule_docs[] = {
 };
 const size_t seccomp_rule_count = sizeof seccomp_rule_docs / sizeof seccomp_rule_docs[0];
 
-/* Names of system calls for the SIGSYS report, resolved before the filter
- * is live: the handler can neither allocate nor call libseccomp. */
-#define NAMED_SYSCALLS 512
-#define NAME_LEN 24
-static char syscall_names[NAMED_SYSCALLS][NAME_LEN];
-
-static void resolve_syscall_names(void)
-{
-	for (int nr = 0; nr < NAMED_SYSCALLS; nr++) {
-		char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
-		if (name) {
-			snprintf(syscall_names[nr], NAME_LEN, "%s", name);
-			free(name);
-		}
-	}
-}
+/* Names of system calls for the SIGSYS report, a table made at build time
+ * (tools/gen-syscall-names): the handler can neither allocate nor call
+ * libseccomp, and start-up does not spend time resolving names. */
+#include "syscall_names.h"
+#define NAMED_SYSCALLS (sizeof syscall_names / sizeof syscall_names[0])
 
 /* Append a decimal number; async-signal-safe. */
 static size_t put_number(char *buf, size_t at, long value)
@@ -86,7 +75,7 @@ static void report_forbidden_syscall(int sig, siginfo_t *info, void *context)
 	(void)sig;
 	(void)context;
 	n = put_text(line, n, "kvmrun: sandbox violation: the seccomp filter forbids system call ");
-	if (nr >= 0 && nr < NAMED_SYSCALLS && syscall_names[nr][0]) {
+	if (nr >= 0 && (size_t)nr < NAMED_SYSCALLS && syscall_names[nr]) {
 		n = put_text(line, n, syscall_names[nr]);
 		n = put_text(line, n, " (");
 		n = put_number(line, n, nr);
@@ -175,7 +164,6 @@ int seccomp_lock_down(const struct seccomp_fds *fds, char *err, size_t errlen)
 	struct sock_fprog prog;
 	struct sigaction sa;
 
-	resolve_syscall_names();
 	if (build_program(fds, &prog, err, errlen) < 0)
 		return -1;
 	memset(&sa, 0, sizeof sa);
