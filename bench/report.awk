@@ -117,15 +117,15 @@ END {
 	N = kv["exits"] + 0; MIB = kv["mib"] + 0; VMS = kv["vms"] + 0
 
 	n = paired_ratio("kvmrun_nop32", "floor", "wall_ms", a)
-	figure("exec_nop32_vs_floor", "exec→exit, apps/nop 32-bit: kvmrun / floor", "ratio", a, n, "le", 1.25, "kvmrun as built (dynamic)")
+	figure("exec_nop32_vs_floor", "exec→exit, apps/nop 32-bit: kvmrun / floor", "ratio", a, n, "le", 1.25, "kvmrun as built (static)")
 	split("", a); n = paired_ratio("kvmrun_nop64", "floor", "wall_ms", a)
-	figure("exec_nop64_vs_floor", "exec→exit, apps/nop 64-bit: kvmrun / floor", "ratio", a, n, "le", 1.25, "kvmrun as built (dynamic)")
+	figure("exec_nop64_vs_floor", "exec→exit, apps/nop 64-bit: kvmrun / floor", "ratio", a, n, "le", 1.25, "kvmrun as built (static)")
 	split("", a); n = paired_ratio("static_nop32", "floor", "wall_ms", a)
 	figure("exec_static_nop32_vs_floor", "exec→exit, apps/nop 32-bit: kvmrun linked statically / floor", "ratio", a, n, "le", 1.25, "variant: the same objects linked -static")
 	split("", a); n = paired_ratio("static_nop64", "floor", "wall_ms", a)
 	figure("exec_static_nop64_vs_floor", "exec→exit, apps/nop 64-bit: kvmrun linked statically / floor", "ratio", a, n, "le", 1.25, "variant: the same objects linked -static")
 	split("", a); n = paired_ratio("qemu", "kvmrun_nop64", "wall_ms", a)
-	figure("exec_qemu_vs_kvmrun", "exec→exit: QEMU (microvm, -bios of 7 bytes) / kvmrun apps/nop 64-bit", "ratio", a, n, "ge", 10, "kvmrun as built (dynamic)")
+	figure("exec_qemu_vs_kvmrun", "exec→exit: QEMU (microvm, -bios of 7 bytes) / kvmrun apps/nop 64-bit", "ratio", a, n, "ge", 10, "kvmrun as built (static)")
 	split("", a); n = paired_ratio("qemu", "static_nop64", "wall_ms", a)
 	figure("exec_qemu_vs_static", "exec→exit: QEMU / kvmrun linked statically, apps/nop 64-bit", "ratio", a, n, "ge", 10, "variant")
 	split("", a); n = paired_diffratio("hcall64_n", "hcall64_0", "floor_long_exits", "floor_long", "wall_ms", a)
