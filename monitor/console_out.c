@@ -12,22 +12,19 @@ void console_out_write(const void *data, size_t len)
 {
 	const char *p = data;
 
+	/* Once a stop is requested the rest is dropped rather than waited for. */
 	while (len > 0 && !console_broken && !stop_requested()) {
 		ssize_t n = write(STDOUT_FILENO, p, len);
 		if (n > 0) {
 			p += n;
 			len -= (size_t)n;
 		} else if (n < 0 && errno == EINTR) {
-			if (stop_requested())
-				return; /* stopping: drop the rest rather than wait */
 			continue;
 		} else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 			/* stdout was left non-blocking by whoever gave it to us. */
 			struct pollfd pfd = { .fd = STDOUT_FILENO, .events = POLLOUT };
 			if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
 				console_broken = 1;
-			if (stop_requested())
-				return;
 		} else {
 			/* EPIPE, EBADF, EIO, ...: nobody is reading any more. */
 			console_broken = 1;

@@ -8,9 +8,14 @@
 #include "diag.h"
 #include "stats.h"
 
-static int is_outl(uint8_t direction, uint8_t size, uint32_t count)
+int hypercall_check_form(uint16_t port, uint8_t direction, uint8_t size, uint32_t count,
+			 char *err, size_t errlen)
 {
-	return direction == KVM_EXIT_IO_OUT && size == 4 && count == 1;
+	if (direction == KVM_EXIT_IO_OUT && size == 4 && count == 1)
+		return 0;
+	diag_set(err, errlen, "hypercall port 0x%x takes one 32-bit out, got %s of %u byte(s) x%u",
+		 port, direction == KVM_EXIT_IO_OUT ? "out" : "in", size, count);
+	return -1;
 }
 
 static enum hypercall_result debug_write(const struct guest_mem *mem, uint32_t gpa,
@@ -49,11 +54,8 @@ enum hypercall_result hypercall_handle(const struct guest_mem *mem, uint16_t por
 
 	if (port != KVMRUN_PORT_EXIT && port != KVMRUN_PORT_DEBUG_WRITE)
 		return HC_UNHANDLED;
-	if (!is_outl(direction, size, count)) {
-		diag_set(err, errlen, "hypercall port 0x%x takes one 32-bit out, got %s of %u byte(s) x%u",
-			 port, direction == KVM_EXIT_IO_OUT ? "out" : "in", size, count);
+	if (hypercall_check_form(port, direction, size, count, err, errlen) < 0)
 		return HC_BAD_REQUEST;
-	}
 	memcpy(&value, data, sizeof value);
 	if (port == KVMRUN_PORT_EXIT) {
 		*status = (int)(value & 0xff);

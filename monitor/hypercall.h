@@ -14,6 +14,11 @@ enum hypercall_result {
 	HC_BAD_REQUEST, /* a hypercall port with a malformed request; err says why */
 };
 
+/* Every hypercall is one 32-bit out: 0 if this exit is that, else -1 with
+ * err naming the port and what the guest did instead. */
+int hypercall_check_form(uint16_t port, uint8_t direction, uint8_t size, uint32_t count,
+			 char *err, size_t errlen);
+
 /* io is run->io of a KVM_EXIT_IO exit; data its data bytes. */
 enum hypercall_result hypercall_handle(const struct guest_mem *mem, uint16_t port,
 				       uint8_t direction, uint8_t size, uint32_t count,

@@ -18,19 +18,29 @@
 #include "diag.h"
 #include "exit_status.h"
 
+#define FD(kind, i) { SECCOMP_ARG_##kind, i, 0 }
+#define EQ(i, v) { SECCOMP_ARG_CONST, i, v }
+
 const struct seccomp_rule_doc seccomp_rule_docs[] = {
-	{ "ioctl", "vCPU fd, KVM_RUN", "run the guest" },
-	{ "ioctl", "vCPU fd, KVM_GET_REGS", "guest registers for crash reports" },
-	{ "ioctl", "vCPU fd, KVM_GET_SREGS", "guest control registers for crash reports" },
-	{ "ioctl", "VM fd, KVM_IRQ_LINE", "used-buffer interrupts of the virtio devices" },
-	{ "read", "fd 0", "console input" },
-	{ "write", "fd 1", "console output" },
-	{ "write", "fd 2", "diagnostics" },
-	{ "getrandom", "flags 0", "the entropy device" },
-	{ "poll", "(pointer argument: not narrowable)", "wait for console input or output room" },
-	{ "rt_sigreturn", "", "return from the timeout and termination signal handlers" },
-	{ "setitimer", "ITIMER_REAL", "once a stop is requested, keep interrupting blocked calls" },
-	{ "exit_group", "", "exit" },
+	{ "ioctl", "vCPU fd, KVM_RUN", "run the guest",
+	  SCMP_SYS(ioctl), { FD(VCPU_FD, 0), EQ(1, KVM_RUN) } },
+	{ "ioctl", "vCPU fd, KVM_GET_REGS", "guest registers for crash reports",
+	  SCMP_SYS(ioctl), { FD(VCPU_FD, 0), EQ(1, KVM_GET_REGS) } },
+	{ "ioctl", "vCPU fd, KVM_GET_SREGS", "guest control registers for crash reports",
+	  SCMP_SYS(ioctl), { FD(VCPU_FD, 0), EQ(1, KVM_GET_SREGS) } },
+	{ "ioctl", "VM fd, KVM_IRQ_LINE", "used-buffer interrupts of the virtio devices",
+	  SCMP_SYS(ioctl), { FD(VM_FD, 0), EQ(1, KVM_IRQ_LINE) } },
+	{ "read", "fd 0", "console input", SCMP_SYS(read), { EQ(0, STDIN_FILENO) } },
+	{ "write", "fd 1", "console output", SCMP_SYS(write), { EQ(0, STDOUT_FILENO) } },
+	{ "write", "fd 2", "diagnostics", SCMP_SYS(write), { EQ(0, STDERR_FILENO) } },
+	{ "getrandom", "flags 0", "the entropy device", SCMP_SYS(getrandom), { EQ(2, 0) } },
+	{ "poll", "(pointer argument: not narrowable)", "wait for console input or output room",
+	  SCMP_SYS(poll), { { 0 } } },
+	{ "rt_sigreturn", "", "return from the timeout and termination signal handlers",
+	  SCMP_SYS(rt_sigreturn), { { 0 } } },
+	{ "setitimer", "ITIMER_REAL", "once a stop is requested, keep interrupting blocked calls",
+	  SCMP_SYS(setitimer), { EQ(0, ITIMER_REAL) } },
+	{ "exit_group", "", "exit", SCMP_SYS(exit_group), { { 0 } } },
 };
 const size_t seccomp_rule_count = sizeof seccomp_rule_docs / sizeof seccomp_rule_docs[0];
 
@@ -88,28 +98,31 @@ static void report_forbidden_syscall(int sig, siginfo_t *info, void *context)
 	syscall(SYS_exit_group, STATUS_SECCOMP_KILLED);
 }
 
+static uint32_t arg_value(const struct seccomp_arg *arg, const struct seccomp_fds *fds)
+{
+	switch (arg->kind) {
+	case SECCOMP_ARG_VCPU_FD: return (uint32_t)fds->vcpu_fd;
+	case SECCOMP_ARG_VM_FD: return (uint32_t)fds->vm_fd;
+	default: return arg->value;
+	}
+}
+
 static int add_rules(scmp_filter_ctx ctx, const struct seccomp_fds *fds)
 {
-	/* ioctl request numbers compared as 32-bit values: some libcs
-	 * sign-extend them. */
 	int rc = 0;
-	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 2,
-			       SCMP_A0_32(SCMP_CMP_EQ, (uint32_t)fds->vcpu_fd), SCMP_A1_32(SCMP_CMP_EQ, KVM_RUN));
-	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 2,
-			       SCMP_A0_32(SCMP_CMP_EQ, (uint32_t)fds->vcpu_fd), SCMP_A1_32(SCMP_CMP_EQ, KVM_GET_REGS));
-	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 2,
-			       SCMP_A0_32(SCMP_CMP_EQ, (uint32_t)fds->vcpu_fd), SCMP_A1_32(SCMP_CMP_EQ, KVM_GET_SREGS));
-	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 2,
-			       SCMP_A0_32(SCMP_CMP_EQ, (uint32_t)fds->vm_fd), SCMP_A1_32(SCMP_CMP_EQ, KVM_IRQ_LINE));
-	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(read), 1, SCMP_A0_32(SCMP_CMP_EQ, STDIN_FILENO));
-	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(write), 1, SCMP_A0_32(SCMP_CMP_EQ, STDOUT_FILENO));
-	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(write), 1, SCMP_A0_32(SCMP_CMP_EQ, STDERR_FILENO));
-	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(getrandom), 1, SCMP_A2_32(SCMP_CMP_EQ, 0));
-	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(poll), 0);
-	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(rt_sigreturn), 0);
-	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(setitimer), 1,
-			       SCMP_A0_32(SCMP_CMP_EQ, ITIMER_REAL));
-	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(exit_group), 0);
+
+	for (size_t i = 0; i < seccomp_rule_count; i++) {
+		const struct seccomp_rule_doc *r = &seccomp_rule_docs[i];
+		struct scmp_arg_cmp cmp[2];
+		unsigned n = 0;
+
+		for (unsigned a = 0; a < 2 && r->arg[a].kind != SECCOMP_ARG_NONE; a++)
+			cmp[n++] = (struct scmp_arg_cmp){
+				.arg = r->arg[a].index, .op = SCMP_CMP_EQ,
+				.datum_a = arg_value(&r->arg[a], fds), /* as SCMP_CMP32 */
+			};
+		rc |= seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, r->nr, n, cmp);
+	}
 #ifdef __SANITIZE_ADDRESS__
 	/* The ASan/UBSan test build only: the sanitizer runtime takes down its
 	 * alternate signal stack at exit. Release builds never get these. */

@@ -7,6 +7,7 @@
 #define KVMRUN_SECCOMP_FILTER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* The descriptors the exit loop keeps. */
 struct seccomp_fds {
@@ -14,11 +15,24 @@ struct seccomp_fds {
 	int vcpu_fd; /* KVM_RUN and the register reads of diagnostics */
 };
 
-/* One allowed system call and why, for the README and --help. */
+/* An argument a rule pins: a constant, or one of the descriptors kvmrun
+ * opened (known only at run time), given as a 32-bit value as libseccomp's
+ * SCMP_CMP32 does. */
+enum seccomp_arg_kind { SECCOMP_ARG_NONE, SECCOMP_ARG_CONST, SECCOMP_ARG_VCPU_FD, SECCOMP_ARG_VM_FD };
+struct seccomp_arg {
+	enum seccomp_arg_kind kind;
+	unsigned index; /* which argument, 0-5 */
+	uint32_t value; /* for SECCOMP_ARG_CONST */
+};
+
+/* One allowed system call: the rule the filter is built from, and its
+ * description for the README, from the same table. */
 struct seccomp_rule_doc {
 	const char *call;
 	const char *narrowed_to;
 	const char *why;
+	int nr;                     /* system call number */
+	struct seccomp_arg arg[2];  /* the arguments it must have */
 };
 extern const struct seccomp_rule_doc seccomp_rule_docs[];
 extern const size_t seccomp_rule_count;
