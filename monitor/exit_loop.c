@@ -9,6 +9,8 @@
 #include "diag.h"
 #include "exit_status.h"
 #include "hypercall.h"
+#include "ioapic.h"
+#include "start_info_build.h"
 #include "stats.h"
 #include "stop_request.h"
 #include "wait_hypercall.h"
@@ -112,6 +114,16 @@ static int handle_mmio(struct vm *vm, struct virtio_devices *devs, int *status)
 	if (virtio_devices_mmio(devs, run->mmio.phys_addr, run->mmio.data, run->mmio.len,
 				run->mmio.is_write))
 		return 0;
+	uint64_t gpa = run->mmio.phys_addr;
+	if (gpa >= IOAPIC_BASE && gpa - IOAPIC_BASE < IOAPIC_WINDOW_SIZE) {
+		char why[256];
+		if (ioapic_mmio(&vm->ioapic, gpa - IOAPIC_BASE, run->mmio.data, run->mmio.len,
+				run->mmio.is_write, why, sizeof why) == 0)
+			return 0;
+		diag("guest error: %s (rip 0x%llx)", why, (unsigned long long)guest_rip(vm));
+		*status = STATUS_GUEST_ERROR;
+		return 1;
+	}
 
 	diag("guest error: unhandled MMIO: %s of %u byte(s) at 0x%llx (rip 0x%llx)",
 	     run->mmio.is_write ? "write" : "read", run->mmio.len,
@@ -145,6 +157,9 @@ static int handle_exit(struct vm *vm, struct virtio_devices *devs, int *status)
 		return handle_io(vm, devs, status);
 	case KVM_EXIT_MMIO:
 		return handle_mmio(vm, devs, status);
+	case KVM_EXIT_IOAPIC_EOI:
+		ioapic_eoi(&vm->ioapic, run->eoi.vector);
+		return 0;
 	case KVM_EXIT_HLT:
 		/* Only without an in-kernel local APIC; nothing could wake it. */
 		diag("guest crashed: halted with nothing to wake it (rip 0x%llx)",

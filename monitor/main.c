@@ -53,7 +53,7 @@ static int prepare_guest(struct vm *vm, const struct elf_app *app, const struct 
 static int prepare_devices(struct vm *vm, struct virtio_devices *devs, char *err, size_t errlen)
 {
 	struct kvmrun_dev_entry map[VIRTIO_DEVICE_COUNT];
-	struct virtio_irq irq = { .raise = vm_irq_pulse, .ctx = vm };
+	struct virtio_irq irq = { .raise = ioapic_raise, .ctx = &vm->ioapic };
 
 	virtio_devices_init(devs, &vm->mem, irq, STDIN_FILENO);
 	virtio_devices_map(map);

@@ -1,5 +1,6 @@
-/* The KVM virtual machine: /dev/kvm, the VM, its memory slots, the in-kernel
- * interrupt controller and the one vCPU (Documentation/virt/kvm/api.rst). */
+/* The KVM virtual machine: /dev/kvm, the VM, its memory slots, the
+ * interrupt controllers (local APIC in KVM, IOAPIC in ioapic.c) and the one
+ * vCPU (Documentation/virt/kvm/api.rst). */
 #ifndef KVMRUN_VM_H
 #define KVMRUN_VM_H
 
@@ -7,6 +8,7 @@
 #include <stddef.h>
 
 #include "guest_mem.h"
+#include "ioapic.h"
 
 struct vm {
 	int kvm_fd;
@@ -15,23 +17,17 @@ struct vm {
 	struct kvm_run *run; /* the vCPU's shared run structure */
 	size_t run_size;
 	struct guest_mem mem;
+	struct ioapic ioapic; /* its interrupts go out through the VM fd */
 	const char *timeout_text; /* --timeout as written, for the report */
 };
 
 /* Open /dev/kvm, check the API, create the VM with mem_size bytes of RAM,
- * the in-kernel irqchip and one vCPU with the host-supported CPUID.
+ * the split irqchip and one vCPU with the host-supported CPUID.
  * Returns 0 or -1 with err set to one line (with the fix, where known). */
 int vm_create(struct vm *vm, uint64_t mem_size, char *err, size_t errlen);
 
 /* Put the vCPU in the app's start state (cpu_mode.h). */
 int vm_set_boot_state(struct vm *vm, unsigned bits, uint64_t entry, char *err, size_t errlen);
-
-/* Pins of the in-kernel IOAPIC; interrupt line i is pin i. */
-#define VM_IOAPIC_PINS 24u
-
-/* Raise one edge on interrupt line `line` of the VM (a struct vm *): the
- * devices' interrupt (virtio/irq.h). */
-void vm_irq_pulse(void *vm, uint32_t line);
 
 /* Close /dev/kvm once setup is done: the exit loop needs only the vCPU. */
 void vm_close_kvm_fd(struct vm *vm);

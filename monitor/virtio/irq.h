@@ -1,5 +1,5 @@
-/* How a device interrupts the guest. In kvmrun it pulses an IOAPIC pin with
- * KVM_IRQ_LINE (vm.c); unit tests and the fuzzer plug in a counter, so the
+/* How a device interrupts the guest. In kvmrun it raises a pin of the
+ * emulated IOAPIC (ioapic.c); unit tests and the fuzzer plug in a counter, so the
  * devices run without KVM. */
 #ifndef KVMRUN_VIRTIO_IRQ_H
 #define KVMRUN_VIRTIO_IRQ_H
