@@ -120,14 +120,8 @@ END {
 	figure("exec_nop32_vs_floor", "exec→exit, apps/nop 32-bit: kvmrun / floor", "ratio", a, n, "le", 1.25, "kvmrun as built (static)")
 	split("", a); n = paired_ratio("kvmrun_nop64", "floor", "wall_ms", a)
 	figure("exec_nop64_vs_floor", "exec→exit, apps/nop 64-bit: kvmrun / floor", "ratio", a, n, "le", 1.25, "kvmrun as built (static)")
-	split("", a); n = paired_ratio("static_nop32", "floor", "wall_ms", a)
-	figure("exec_static_nop32_vs_floor", "exec→exit, apps/nop 32-bit: kvmrun linked statically / floor", "ratio", a, n, "le", 1.25, "variant: the same objects linked -static")
-	split("", a); n = paired_ratio("static_nop64", "floor", "wall_ms", a)
-	figure("exec_static_nop64_vs_floor", "exec→exit, apps/nop 64-bit: kvmrun linked statically / floor", "ratio", a, n, "le", 1.25, "variant: the same objects linked -static")
 	split("", a); n = paired_ratio("qemu", "kvmrun_nop64", "wall_ms", a)
 	figure("exec_qemu_vs_kvmrun", "exec→exit: QEMU (microvm, -bios of 7 bytes) / kvmrun apps/nop 64-bit", "ratio", a, n, "ge", 10, "kvmrun as built (static)")
-	split("", a); n = paired_ratio("qemu", "static_nop64", "wall_ms", a)
-	figure("exec_qemu_vs_static", "exec→exit: QEMU / kvmrun linked statically, apps/nop 64-bit", "ratio", a, n, "ge", 10, "variant")
 	split("", a); n = paired_diffratio("hcall64_n", "hcall64_0", "floor_long_exits", "floor_long", "wall_ms", a)
 	figure("hypercall_vs_floor", "hypercall round trip, 64-bit guest (" N " port-I/O exits a run): kvmrun / floor --long, per exit", "ratio", a, n, "le", 1.10, "")
 	split("", a); n = paired_diff("hcall64_n", "hcall64_0", "wall_ms", N / 1000, a)
@@ -168,9 +162,6 @@ END {
 	split("", a); n = collect("mem_kvmrun", "hwm_beyond_kib", a)
 	for (i = 1; i <= n; i++) a[i] /= 1024
 	figure("hwm_beyond_guest", "the same, from the peak (VmHWM) minus the guest RAM", "MiB", a, n, "le", 2, "VmHWM lags on kernels before 6.2")
-	split("", a); n = collect("mem_static", "beyond_kib", a)
-	for (i = 1; i <= n; i++) a[i] /= 1024
-	figure("rss_beyond_guest_static", "the same, kvmrun linked statically", "MiB", a, n, "le", 2, "variant")
 	split("", a); n = collect("mem_floor", "beyond_kib", a)
 	for (i = 1; i <= n; i++) a[i] /= 1024
 	figure("rss_beyond_guest_floor", "the same, the floor", "MiB", a, n, "", "", "")
@@ -185,11 +176,6 @@ END {
 	figure("vms_per_s", VMS " VMs started at once (64 MiB each): VMs per second, kvmrun", "VMs/s", a, n, "", "", "")
 	failed_k = 0; split("", w); m = collect("par_kvmrun", "failed", w)
 	for (i = 1; i <= m; i++) failed_k += w[i]
-	split("", a); split("", w); n = collect("par_static", "batch_ms", w)
-	for (i = 1; i <= n; i++) a[i] = VMS / (w[i] / 1000)
-	figure("vms_per_s_static", VMS " VMs at once, kvmrun linked statically", "VMs/s", a, n, "", "", "variant")
-	failed_s = 0; split("", w); m = collect("par_static", "failed", w)
-	for (i = 1; i <= m; i++) failed_s += w[i]
 	split("", a); split("", w); n = collect("par_floor", "batch_ms", w)
 	for (i = 1; i <= n; i++) a[i] = VMS / (w[i] / 1000)
 	figure("vms_per_s_floor", VMS " floors started at once: per second", "VMs/s", a, n, "", "", "")
@@ -198,8 +184,7 @@ END {
 
 	# ---------------------------------------------- where the time goes
 	# Paired differences per round, in ms, medians.
-	split("", a); n = paired_diff("static_exit0_64", "floor", "wall_ms", 1, a); stats(a, n); d_mon = S_MED
-	split("", a); n = paired_diff("kvmrun_exit0_64", "static_exit0_64", "wall_ms", 1, a); stats(a, n); d_dyn = S_MED
+	split("", a); n = paired_diff("kvmrun_exit0_64", "floor", "wall_ms", 1, a); stats(a, n); d_mon = S_MED
 	split("", a); n = paired_diff("kvmrun_exit0_64", "noseccomp_exit0_64", "wall_ms", 1, a); stats(a, n); d_sec = S_MED
 	split("", a); n = paired_diff("kvmrun_nop64", "kvmrun_exit0_64", "wall_ms", 1, a); stats(a, n); d_rt = S_MED
 	split("", a); n = collect("floor", "wall_ms", a); stats(a, n); floor_med = S_MED
@@ -246,7 +231,7 @@ function write_md(    k, i, c, m, n, a, cases_list, nc) {
 		print "| " F_label[k] (F_note[k] != "" ? " (" F_note[k] ")" : "") " | " F_unit[k] " | " fmt(F_min[k]) " | **" fmt(F_med[k]) "** | " fmt(F_max[k]) " | " F_n[k] " | " bar_text(k) " | " F_met[k] " |" > md
 	print "" > md
 	print "All " VMS " VMs of every batch exited 0: " (failed_k == 0 ? "yes" : "NO (" failed_k " failed)") " (kvmrun); " \
-		(failed_s == 0 ? "yes" : "NO (" failed_s " failed)") " (kvmrun linked statically); " (failed_f == 0 ? "yes" : "NO (" failed_f " failed)") " (floor)." > md
+		(failed_f == 0 ? "yes" : "NO (" failed_f " failed)") " (floor)." > md
 	print "" > md
 	print "## Where kvmrun's exec→exit time goes (apps/nop 64-bit)" > md
 	print "" > md
@@ -255,8 +240,7 @@ function write_md(    k, i, c, m, n, a, cases_list, nc) {
 	print "| part | ms | share of kvmrun - floor |" > md
 	print "|---|---|---|" > md
 	tot = nop64_med - floor_med
-	print "| the monitor's own start-up beyond the floor, linked statically (static exit0 - floor) | " fmt(d_mon) " | " pct(d_mon, tot) " |" > md
-	print "| dynamic linking: libc, libelf, libz, libseccomp (dynamic exit0 - static exit0) | " fmt(d_dyn) " | " pct(d_dyn, tot) " |" > md
+	print "| the monitor's own start-up and exit beyond the floor's (exit0 - floor) | " fmt(d_mon) " | " pct(d_mon, tot) " |" > md
 	print "| of which the seccomp filter (exit0 - exit0 with --unsafe-no-seccomp) | " fmt(d_sec) " | " pct(d_sec, tot) " |" > md
 	print "| the guest runtime's start: start_info checks, argv, a larger ELF to load (nop - exit0; the drivers start on first use) | " fmt(d_rt) " | " pct(d_rt, tot) " |" > md
 	print "" > md
@@ -375,7 +359,7 @@ function nice_above(v,    e, p) {
 
 function write_svg(    x0, w, y, i, c, n, a, lo, hi, k, nrows, h, label, list, nl, bx) {
 	x0 = 330; w = 560
-	nl = split("floor floor_long floor_4g kvmrun_exit0_64 noseccomp_exit0_64 static_exit0_64 kvmrun_nop32 kvmrun_nop64 kvmrun_nop64_4g static_nop32 static_nop64 hcall64_0 hcall64_n noseccomp_hcall64_n floor_exits floor_long_exits qemu", list, " ")
+	nl = split("floor floor_long floor_4g kvmrun_exit0_64 noseccomp_exit0_64 kvmrun_nop32 kvmrun_nop64 kvmrun_nop64_4g hcall64_0 hcall64_n noseccomp_hcall64_n floor_exits floor_long_exits qemu", list, " ")
 	lo = 1e9; hi = 0
 	for (i = 1; i <= nl; i++) {
 		n = collect(list[i], "wall_ms", a)

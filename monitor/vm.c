@@ -170,10 +170,12 @@ static int add_memory(struct vm *vm, uint64_t mem_size, char *err, size_t errlen
 }
 
 /* CPUID: what the host KVM supports, as the guest's (api.rst
- * KVM_GET_SUPPORTED_CPUID; the array grows until it fits). */
+ * KVM_GET_SUPPORTED_CPUID; the array grows until it fits). It starts at
+ * 256 entries, past the 70-80 hosts report: a call that fails with E2BIG
+ * costs as much as one that succeeds (0.3 ms on kvm_pvm). */
 static int set_cpuid(struct vm *vm, char *err, size_t errlen)
 {
-	for (unsigned nent = 64; nent <= 4096; nent *= 2) {
+	for (unsigned nent = 256; nent <= 4096; nent *= 2) {
 		struct kvm_cpuid2 *cpuid = calloc(1, sizeof *cpuid + nent * sizeof cpuid->entries[0]);
 		if (!cpuid) {
 			diag_set(err, errlen, "out of memory for CPUID");

@@ -1,4 +1,5 @@
-/* libFuzzer target: kvmrun's virtio devices driven by a hostile guest.
+/* libFuzzer target: kvmrun's virtio devices and IOAPIC driven by a hostile
+ * guest.
  *
  * Input: a guest memory image, console input, then a script of register
  * accesses against both devices, made through virtio_devices_mmio() exactly
@@ -16,8 +17,13 @@
  *     OP_DRIVER u8 dev                      reset .. DRIVER_OK, VERSION_1
  *     OP_QUEUE  u8 dev, u8 queue, u16 size, u16 desc, u16 avail, u16 used
  *     OP_NOTIFY u8 dev, u8 queue
+ *     OP_IOAPIC u8 which, u8 len, u32 value, u8 is_write; which bits 0-1:
+ *               IOREGSEL, IOWIN, offset 0x40, or (a u16 follows) any offset
+ *     OP_EOI    u8 vector                   the local APIC's EOI
  *   "where": bits 0-1 the window (2 and 3 have no device), bit 2 moves the
  *   access 0x800 below it; len is taken mod 10 (KVM gives 1..8).
+ * The devices' interrupts go through the IOAPIC, whose every MSI and route
+ * report is checked against its redirection table (abort on a mismatch).
  * OP_DRIVER and OP_QUEUE are shorthands for register sequences a driver
  * makes; they too go through virtio_devices_mmio(). Stdout goes to
  * /dev/null; run with -close_fd_mask=2 to silence the diagnostics.
@@ -31,14 +37,16 @@
 #include <kvmrun/start_info.h>
 #include <kvmrun/virtio_mmio.h>
 
+#include "../../monitor/ioapic.h"
 #include "../../monitor/virtio/devices.h"
 
 #define FUZZ_RAM (64u << 10)
 
-enum { OP_WRITE, OP_READ, OP_WAIT, OP_POKE, OP_DRIVER, OP_QUEUE, OP_NOTIFY, OP_COUNT };
+enum { OP_WRITE, OP_READ, OP_WAIT, OP_POKE, OP_DRIVER, OP_QUEUE, OP_NOTIFY, OP_IOAPIC, OP_EOI, OP_COUNT };
 
 static struct guest_mem mem;
 static struct virtio_devices devs;
+static struct ioapic ioapic;
 
 struct input {
 	const uint8_t *p;
@@ -55,10 +63,62 @@ static int take(struct input *in, void *out, size_t n)
 	return 0;
 }
 
-static void raise_irq(void *ctx, uint32_t line)
+/* An MSI must come from an unmasked entry in an allowed delivery mode. */
+static void check_msi(void *ctx, struct ioapic_msi msi)
 {
 	(void)ctx;
-	(void)line;
+	unsigned mode = msi.data >> 8 & 7;
+	if ((msi.address & 0xfff00000u) != 0xfee00000u || (mode != 0 && mode != 1 && mode != 4))
+		abort();
+	for (unsigned pin = 0; pin < IOAPIC_PINS; pin++) {
+		struct ioapic_msi m = ioapic_msi_of(ioapic.rte[pin]);
+		if (m.address == msi.address && m.data == msi.data &&
+		    !(ioapic.rte[pin] & IOAPIC_RTE_MASKED))
+			return;
+	}
+	abort();
+}
+
+static void check_routes(void *ctx, const bool level[IOAPIC_PINS],
+			 const struct ioapic_msi msi[IOAPIC_PINS])
+{
+	(void)ctx;
+	(void)msi;
+	for (unsigned pin = 0; pin < IOAPIC_PINS; pin++)
+		if (level[pin] != ((ioapic.rte[pin] & IOAPIC_RTE_LEVEL) != 0))
+			abort();
+}
+
+/* State the IOAPIC must never reach: remote IRR or a held interrupt on an
+ * edge pin. */
+static void check_ioapic(void)
+{
+	for (unsigned pin = 0; pin < IOAPIC_PINS; pin++)
+		if (!(ioapic.rte[pin] & IOAPIC_RTE_LEVEL) &&
+		    ((ioapic.rte[pin] & IOAPIC_RTE_REMOTE_IRR) || ioapic.pending[pin]))
+			abort();
+}
+
+static void ioapic_access(struct input *in)
+{
+	static const uint16_t offsets[] = { IOAPIC_REG_SELECT, IOAPIC_REG_WINDOW, 0x40 };
+	uint8_t which, len, is_write;
+	uint32_t value;
+	uint16_t offset;
+	uint8_t data[8] = { 0 };
+	char why[256];
+
+	if (take(in, &which, 1) || take(in, &len, 1) || take(in, &value, 4) || take(in, &is_write, 1))
+		return;
+	if ((which & 3) == 3) {
+		if (take(in, &offset, 2))
+			return;
+		offset %= IOAPIC_WINDOW_SIZE;
+	} else {
+		offset = offsets[which & 3];
+	}
+	memcpy(data, &value, sizeof value);
+	(void)ioapic_mmio(&ioapic, offset, data, len % 9 ? len % 9 : 4, is_write & 1, why, sizeof why);
 }
 
 static void mmio(uint8_t where, uint32_t offset, uint32_t len, uint64_t value, int is_write)
@@ -141,7 +201,15 @@ static void run_op(struct input *in, uint8_t op)
 		if (!take(in, &dev, 1) && !take(in, &queue, 1))
 			reg_write(dev, VIRTIO_MMIO_QUEUE_NOTIFY, queue);
 		break;
+	case OP_IOAPIC:
+		ioapic_access(in);
+		break;
+	case OP_EOI:
+		if (!take(in, &dev, 1))
+			ioapic_eoi(&ioapic, dev);
+		break;
 	}
+	check_ioapic();
 }
 
 /* The console's input: a pipe holding these bytes, its writer closed. */
@@ -187,7 +255,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int in_fd = make_input(&in);
 	if (in_fd < 0)
 		return 0;
-	virtio_devices_init(&devs, &mem, (struct virtio_irq){ .raise = raise_irq }, in_fd);
+	ioapic_init(&ioapic, (struct ioapic_ops){ .deliver = check_msi,
+						   .level_pins_changed = check_routes });
+	virtio_devices_init(&devs, &mem, (struct virtio_irq){ .raise = ioapic_raise, .ctx = &ioapic },
+			    in_fd);
 	while (!take(&in, &op, 1))
 		run_op(&in, op);
 	close(in_fd);

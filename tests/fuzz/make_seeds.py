@@ -4,7 +4,9 @@ hand-made inputs that reach deep, in the format fuzz_virtqueue.c reads."""
 import os
 import struct
 
-OP_WRITE, OP_READ, OP_WAIT, OP_POKE, OP_DRIVER, OP_QUEUE, OP_NOTIFY = range(7)
+OP_WRITE, OP_READ, OP_WAIT, OP_POKE, OP_DRIVER, OP_QUEUE, OP_NOTIFY, OP_IOAPIC, OP_EOI = range(9)
+IOREGSEL, IOWIN = 0, 1
+LEVEL, MASKED = 1 << 15, 1 << 16
 NEXT, WRITE, INDIRECT = 1, 2, 4
 CONSOLE, RNG = 0, 1
 
@@ -45,6 +47,16 @@ class Seed:
 
     def notify(self, dev, q):
         self.ops += bytes([OP_NOTIFY, dev, q])
+
+    def ioapic(self, which, value, is_write=1, length=4):
+        self.ops += struct.pack("<BBBIB", OP_IOAPIC, which, length, value, is_write)
+
+    def ioapic_reg(self, reg, value):
+        self.ioapic(IOREGSEL, reg)
+        self.ioapic(IOWIN, value)
+
+    def eoi(self, vector):
+        self.ops += bytes([OP_EOI, vector])
 
     def bytes(self):
         image = bytes(self.image).rstrip(b"\0")
@@ -143,11 +155,37 @@ def violations():
     return s
 
 
+def interrupts():
+    # The rng's pin (6) edge, then level with a held interrupt and its EOI,
+    # then masked; its requests raise the pin.
+    s = Seed()
+    s.put(0x000, desc(0x400, 16, WRITE) + desc(0x500, 16, WRITE) + desc(0x600, 16, WRITE))
+    s.avail(0x100, [0])
+    s.driver(RNG)
+    s.queue(RNG, 0, 4, 0x000, 0x100, 0x200)
+    s.ioapic_reg(0x10 + 2 * 6, 0x40)
+    s.notify(RNG, 0)
+    s.ioapic_reg(0x10 + 2 * 6, 0x41 | LEVEL)
+    s.poke(0x102, struct.pack("<HH", 2, 1))
+    s.notify(RNG, 0)
+    s.poke(0x102, struct.pack("<HHH", 3, 1, 2))
+    s.notify(RNG, 0)
+    s.eoi(0x41)
+    s.ioapic(IOREGSEL, 0x10 + 2 * 6)
+    s.ioapic(IOWIN, 0, is_write=0)
+    s.eoi(0x41)
+    s.ioapic_reg(0x10 + 2 * 6, 0x41 | LEVEL | MASKED)
+    s.ioapic_reg(0x01, 0)
+    s.ioapic(2, 0, length=1)
+    return s
+
+
 def main():
     out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus", "virtqueue")
     os.makedirs(out, exist_ok=True)
     for name, make in [("rng_chain", rng_chain), ("console_both_ways", console_both_ways),
-                       ("registers_by_hand", registers_by_hand), ("violations", violations)]:
+                       ("registers_by_hand", registers_by_hand), ("violations", violations),
+                       ("interrupts", interrupts)]:
         with open(os.path.join(out, name), "wb") as f:
             f.write(make().bytes())
 
