@@ -117,11 +117,11 @@ END {
 	N = kv["exits"] + 0; MIB = kv["mib"] + 0; VMS = kv["vms"] + 0
 
 	n = paired_ratio("kvmrun_nop32", "floor", "wall_ms", a)
-	figure("exec_nop32_vs_floor", "exec→exit, apps/nop 32-bit: kvmrun / floor", "ratio", a, n, "le", 1.25, "kvmrun as built (static)")
+	figure("exec_nop32_vs_floor", "exec→exit, apps/nop 32-bit: kvmrun / floor", "ratio", a, n, "le", 1.25, "")
 	split("", a); n = paired_ratio("kvmrun_nop64", "floor", "wall_ms", a)
-	figure("exec_nop64_vs_floor", "exec→exit, apps/nop 64-bit: kvmrun / floor", "ratio", a, n, "le", 1.25, "kvmrun as built (static)")
+	figure("exec_nop64_vs_floor", "exec→exit, apps/nop 64-bit: kvmrun / floor", "ratio", a, n, "le", 1.25, "")
 	split("", a); n = paired_ratio("qemu", "kvmrun_nop64", "wall_ms", a)
-	figure("exec_qemu_vs_kvmrun", "exec→exit: QEMU (microvm, -bios of 7 bytes) / kvmrun apps/nop 64-bit", "ratio", a, n, "ge", 10, "kvmrun as built (static)")
+	figure("exec_qemu_vs_kvmrun", "exec→exit: QEMU (microvm, -bios of 7 bytes) / kvmrun apps/nop 64-bit", "ratio", a, n, "ge", 10, "")
 	split("", a); n = paired_diffratio("hcall64_n", "hcall64_0", "floor_long_exits", "floor_long", "wall_ms", a)
 	figure("hypercall_vs_floor", "hypercall round trip, 64-bit guest (" N " port-I/O exits a run): kvmrun / floor --long, per exit", "ratio", a, n, "le", 1.10, "")
 	split("", a); n = paired_diff("hcall64_n", "hcall64_0", "wall_ms", N / 1000, a)
