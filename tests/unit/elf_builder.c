@@ -3,6 +3,26 @@
 #include <stdlib.h>
 #include <string.h>
 
+struct guest_mem eb_mem, eb_mem5g;
+
+int eb_mem_setup(void **state)
+{
+	char err[512];
+
+	(void)state;
+	if (guest_mem_alloc(&eb_mem, 64ull << 20, err, sizeof err) < 0)
+		return -1;
+	return guest_mem_alloc(&eb_mem5g, 5ull << 30, err, sizeof err);
+}
+
+int eb_mem_teardown(void **state)
+{
+	(void)state;
+	guest_mem_free(&eb_mem);
+	guest_mem_free(&eb_mem5g);
+	return 0;
+}
+
 uint8_t eb_pattern(uint64_t offset)
 {
 	return (uint8_t)(0x80u | ((offset * 37u + offset / 251u) & 0x7fu));

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../../monitor/guest_mem.h"
+
 #define EB_MAX_PH 96u
 #define EB_AUTO UINT64_MAX /* p_offset: place the data after the headers */
 
@@ -62,5 +64,11 @@ void eb_poke(char *image, size_t off, unsigned size, uint64_t value);
 
 /* The byte every file offset not covered by a header holds. Never zero. */
 uint8_t eb_pattern(uint64_t offset);
+
+/* The guest memories the loader's tests check images against, as a cmocka
+ * group fixture: 64 MiB, and 5 GiB (RAM on both sides of the MMIO hole). */
+extern struct guest_mem eb_mem, eb_mem5g;
+int eb_mem_setup(void **state);
+int eb_mem_teardown(void **state);
 
 #endif

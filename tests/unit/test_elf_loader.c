@@ -12,27 +12,6 @@
 
 #define ERRLEN 512
 
-static struct guest_mem mem;     /* 64 MiB */
-static struct guest_mem mem5g;   /* 5 GiB: RAM on both sides of the hole */
-
-static int setup(void **state)
-{
-	char err[ERRLEN];
-
-	(void)state;
-	if (guest_mem_alloc(&mem, 64 * MIB, err, sizeof err) < 0)
-		return -1;
-	return guest_mem_alloc(&mem5g, 5 * GIB, err, sizeof err);
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	guest_mem_free(&mem);
-	guest_mem_free(&mem5g);
-	return 0;
-}
-
 /* Build spec and check it against m; the image is freed. */
 static int check_on(struct eb_spec *spec, const struct guest_mem *m, struct elf_app *app,
 		    char *err)
@@ -56,7 +35,7 @@ static void accepted_on(struct eb_spec *spec, const struct guest_mem *m, struct 
 
 static void accepted(struct eb_spec *spec, struct elf_app *app)
 {
-	accepted_on(spec, &mem, app);
+	accepted_on(spec, &eb_mem, app);
 }
 
 static void rejected_on(struct eb_spec *spec, const struct guest_mem *m, const char *why)
@@ -71,7 +50,7 @@ static void rejected_on(struct eb_spec *spec, const struct guest_mem *m, const c
 
 static void rejected(struct eb_spec *spec, const char *why)
 {
-	rejected_on(spec, &mem, why);
+	rejected_on(spec, &eb_mem, why);
 }
 
 /* A raw image (not from a spec), copied into a buffer of exactly its size. */
@@ -163,15 +142,15 @@ static void truncations(unsigned char cls)
 	char *img = eb_build(&spec, &size);
 	/* The image ends with segment data: every shorter prefix is broken. */
 	assert_int_equal(size, spec.ph[1].offset + spec.ph[1].filesz);
-	assert_int_equal(check_raw(img, size, &mem, &app, err), 0);
+	assert_int_equal(check_raw(img, size, &eb_mem, &app, err), 0);
 	for (size_t len = 0; len < size; len++) {
-		if (check_raw(img, len, &mem, &app, err) != -1)
+		if (check_raw(img, len, &eb_mem, &app, err) != -1)
 			fail_msg("image cut to %zu of %zu bytes accepted", len, size);
 		if (err[0] == '\0')
 			fail_msg("image cut to %zu bytes rejected without a reason", len);
 	}
 	/* Where the cut falls in segment data, the loader says so. */
-	assert_int_equal(check_raw(img, size - 1, &mem, &app, err), -1);
+	assert_int_equal(check_raw(img, size - 1, &eb_mem, &app, err), -1);
 	assert_contains(err, "segment 1: file range");
 	assert_contains(err, "lies past the end of the file");
 	free(img);
@@ -273,11 +252,11 @@ static void test_bad_ident_version(void **state)
 	eb_good(&spec, ELFCLASS64);
 	char *img = eb_build(&spec, &size);
 	img[EI_VERSION] = 0;
-	assert_int_equal(check_raw(img, size, &mem, &app, err), -1);
+	assert_int_equal(check_raw(img, size, &eb_mem, &app, err), -1);
 	assert_true(err[0] != '\0');
 	img[EI_VERSION] = EV_CURRENT;
 	img[EI_CLASS] = ELFCLASSNONE;
-	assert_int_equal(check_raw(img, size, &mem, &app, err), -1);
+	assert_int_equal(check_raw(img, size, &eb_mem, &app, err), -1);
 	assert_true(err[0] != '\0');
 	free(img);
 }
@@ -321,29 +300,29 @@ static void test_segment_in_hole(void **state)
 	/* Straddling the start of the hole. */
 	eb_good(&spec, ELFCLASS64);
 	eb_add(&spec, PT_LOAD, 0xbffff000, 0x10, 0x2000, PF_R | PF_W);
-	rejected_on(&spec, &mem5g, "segment 2: memory range [0xbffff000, 0xc0001000) lies outside "
+	rejected_on(&spec, &eb_mem5g, "segment 2: memory range [0xbffff000, 0xc0001000) lies outside "
 				   "guest RAM (5120 MiB; try a larger --mem)");
 	/* Inside it. */
 	eb_good(&spec, ELFCLASS64);
 	eb_add(&spec, PT_LOAD, 0xfec00000, 0, 0x1000, PF_R | PF_W);
-	rejected_on(&spec, &mem5g, "lies outside guest RAM");
+	rejected_on(&spec, &eb_mem5g, "lies outside guest RAM");
 	/* Straddling its end into high RAM. */
 	eb_good(&spec, ELFCLASS64);
 	eb_add(&spec, PT_LOAD, 0xfffff000, 0, 0x2000, PF_R | PF_W);
-	rejected_on(&spec, &mem5g, "segment 2: memory range [0xfffff000, 0x100001000) lies outside guest RAM");
+	rejected_on(&spec, &eb_mem5g, "segment 2: memory range [0xfffff000, 0x100001000) lies outside guest RAM");
 	/* Across the whole hole. */
 	eb_good(&spec, ELFCLASS64);
 	eb_add(&spec, PT_LOAD, 0xbff00000, 0, 0x50000000, PF_R | PF_W);
-	rejected_on(&spec, &mem5g, "lies outside guest RAM");
+	rejected_on(&spec, &eb_mem5g, "lies outside guest RAM");
 	/* The same 32-bit. */
 	eb_good(&spec, ELFCLASS32);
 	eb_add(&spec, PT_LOAD, 0xbffff000, 0, 0x2000, PF_R | PF_W);
-	rejected_on(&spec, &mem5g, "lies outside guest RAM");
+	rejected_on(&spec, &eb_mem5g, "lies outside guest RAM");
 
 	/* Ending at the last byte of low RAM is fine. */
 	eb_good(&spec, ELFCLASS64);
 	eb_add(&spec, PT_LOAD, 0xbffff000, 0x10, 0x1000, PF_R | PF_W);
-	accepted_on(&spec, &mem5g, &app);
+	accepted_on(&spec, &eb_mem5g, &app);
 	assert_int_equal(app.nseg, 3);
 }
 
@@ -355,7 +334,7 @@ static void test_segment_high_ram(void **state)
 	(void)state;
 	eb_good(&spec, ELFCLASS64);
 	eb_add(&spec, PT_LOAD, 4 * GIB, 0x40, 0x1000, PF_R | PF_W);
-	accepted_on(&spec, &mem5g, &app);
+	accepted_on(&spec, &eb_mem5g, &app);
 	assert_int_equal(app.nseg, 3);
 	expect_seg(&app.seg[2], 4 * GIB, 0x1000, 0x40, spec.ph[2].offset, PF_R | PF_W);
 
@@ -363,16 +342,16 @@ static void test_segment_high_ram(void **state)
 	eb_init(&spec, ELFCLASS64);
 	spec.entry = 4 * GIB + 0x10;
 	eb_add(&spec, PT_LOAD, 4 * GIB, 0x100, 0x100, PF_R | PF_X);
-	accepted_on(&spec, &mem5g, &app);
+	accepted_on(&spec, &eb_mem5g, &app);
 	assert_int_equal(app.entry, 4 * GIB + 0x10);
 
 	/* Up to the top of high RAM (6 GiB), and not a byte further. */
 	eb_good(&spec, ELFCLASS64);
 	eb_add(&spec, PT_LOAD, 6 * GIB - 0x1000, 0, 0x1000, PF_R | PF_W);
-	accepted_on(&spec, &mem5g, &app);
+	accepted_on(&spec, &eb_mem5g, &app);
 	eb_good(&spec, ELFCLASS64);
 	eb_add(&spec, PT_LOAD, 6 * GIB - 0x1000, 0, 0x1001, PF_R | PF_W);
-	rejected_on(&spec, &mem5g, "segment 2: memory range [0x17ffff000, 0x180000001) lies outside guest RAM");
+	rejected_on(&spec, &eb_mem5g, "segment 2: memory range [0x17ffff000, 0x180000001) lies outside guest RAM");
 
 	/* In the 64 MiB guest, 4 GiB is not RAM. */
 	eb_good(&spec, ELFCLASS64);
@@ -431,7 +410,7 @@ static void test_file_range_past_eof(void **state)
 	eb_poke(img, 64 + 56 * 1 + 40, 8, 0x2000); /* phdr 1 p_memsz */
 	struct elf_app app;
 	char err[ERRLEN];
-	assert_int_equal(elf_check_image(img, size, &mem, &app, err, sizeof err), -1);
+	assert_int_equal(elf_check_image(img, size, &eb_mem, &app, err, sizeof err), -1);
 	char want[160];
 	snprintf(want, sizeof want, "segment 1: file range [0x%llx, +0x1000) lies past the end of the file (%zu bytes)",
 		 (unsigned long long)spec.ph[1].offset, size);
@@ -440,14 +419,14 @@ static void test_file_range_past_eof(void **state)
 	/* Starting past the end. */
 	eb_poke(img, 64 + 56 * 1 + 8, 8, size + 1);
 	eb_poke(img, 64 + 56 * 1 + 32, 8, 0);
-	assert_int_equal(elf_check_image(img, size, &mem, &app, err, sizeof err), -1);
+	assert_int_equal(elf_check_image(img, size, &eb_mem, &app, err, sizeof err), -1);
 	assert_contains(err, "segment 1: file range");
 	assert_contains(err, "lies past the end of the file");
 
 	/* Offset + size wrapping around 2^64. */
 	eb_poke(img, 64 + 56 * 1 + 8, 8, UINT64_MAX - 0xf);
 	eb_poke(img, 64 + 56 * 1 + 32, 8, 0x20);
-	assert_int_equal(elf_check_image(img, size, &mem, &app, err, sizeof err), -1);
+	assert_int_equal(elf_check_image(img, size, &eb_mem, &app, err, sizeof err), -1);
 	assert_contains(err, "segment 1: file range [0xfffffffffffffff0, +0x20) lies past the end of the file");
 	free(img);
 
@@ -455,7 +434,7 @@ static void test_file_range_past_eof(void **state)
 	eb_good(&spec, ELFCLASS32);
 	img = eb_build(&spec, &size);
 	eb_poke(img, 52 + 32 * 1 + 4, 4, 0xfffffff0); /* phdr 1 p_offset */
-	assert_int_equal(elf_check_image(img, size, &mem, &app, err, sizeof err), -1);
+	assert_int_equal(elf_check_image(img, size, &eb_mem, &app, err, sizeof err), -1);
 	assert_contains(err, "segment 1: file range [0xfffffff0, +0x80) lies past the end of the file");
 	free(img);
 }
@@ -562,11 +541,11 @@ static void test_wrap(void **state)
 	/* A 32-bit app can't reach RAM above 4 GiB, even in a 5 GiB guest. */
 	eb_good(&spec, ELFCLASS32);
 	eb_add(&spec, PT_LOAD, 0xffff0000, 0, 0x20000, PF_R | PF_W);
-	rejected_on(&spec, &mem5g, "wraps around the address space");
+	rejected_on(&spec, &eb_mem5g, "wraps around the address space");
 	/* Ending exactly at 4 GiB: not a wrap (the hole rejects it). */
 	eb_good(&spec, ELFCLASS32);
 	eb_add(&spec, PT_LOAD, 0xfffff000, 0, 0x1000, PF_R | PF_W);
-	rejected_on(&spec, &mem5g, "segment 2: memory range [0xfffff000, 0x100000000) lies outside guest RAM");
+	rejected_on(&spec, &eb_mem5g, "segment 2: memory range [0xfffff000, 0x100000000) lies outside guest RAM");
 }
 
 /* ------------------------------------------------------ program header table */
@@ -684,7 +663,7 @@ static const char *phoff_past_end(unsigned char cls, int64_t delta)
 	char *img = eb_build(&spec, &size);
 	eb_poke(img, is64 ? 32 : 28, is64 ? 8 : 4, (uint64_t)((int64_t)size + delta));
 	err[0] = '\0';
-	int rc = elf_check_image(img, size, &mem, &app, err, sizeof err);
+	int rc = elf_check_image(img, size, &eb_mem, &app, err, sizeof err);
 	free(img);
 	if (rc != -1)
 		fail_msg("ELFCLASS%d e_phoff = size %+lld accepted", is64 ? 64 : 32, (long long)delta);
@@ -819,21 +798,21 @@ static void test_not_elf(void **state)
 		junk[i] = (char)(rand() & 0xff);
 	junk[0] = 'M';
 	junk[1] = 'Z';
-	assert_int_equal(check_raw(junk, sizeof junk, &mem, &app, err), -1);
+	assert_int_equal(check_raw(junk, sizeof junk, &eb_mem, &app, err), -1);
 	assert_contains(err, "not an ELF file");
 
-	assert_int_equal(check_raw("#!/bin/sh\necho hi\n", 18, &mem, &app, err), -1);
+	assert_int_equal(check_raw("#!/bin/sh\necho hi\n", 18, &eb_mem, &app, err), -1);
 	assert_contains(err, "not an ELF file");
 
-	assert_int_equal(check_raw("\x7f" "EL", 3, &mem, &app, err), -1);
+	assert_int_equal(check_raw("\x7f" "EL", 3, &eb_mem, &app, err), -1);
 	assert_true(err[0] != '\0');
 
-	assert_int_equal(check_raw("", 0, &mem, &app, err), -1);
+	assert_int_equal(check_raw("", 0, &eb_mem, &app, err), -1);
 	assert_true(err[0] != '\0');
 
 	/* The magic, then nothing useful. */
 	char magic[64] = "\x7f" "ELF";
-	assert_int_equal(check_raw(magic, sizeof magic, &mem, &app, err), -1);
+	assert_int_equal(check_raw(magic, sizeof magic, &eb_mem, &app, err), -1);
 	assert_true(err[0] != '\0');
 }
 
@@ -947,7 +926,7 @@ static void real_app(const char *rel, unsigned bits)
 	const char *path = build_path(rel);
 	int free_fd = lowest_free_fd();
 
-	enum elf_open_result r = elf_open_app(path, &mem, &file, &app, err, sizeof err);
+	enum elf_open_result r = elf_open_app(path, &eb_mem, &file, &app, err, sizeof err);
 	if (r != ELF_OPEN_OK)
 		fail_msg("%s: %d: %s", path, r, err);
 	assert_int_equal(app.bits, bits);
@@ -1000,7 +979,7 @@ static void open_fails(const char *path, enum elf_open_result expect, const char
 	char err[ERRLEN] = "";
 	int free_fd = lowest_free_fd();
 
-	enum elf_open_result r = elf_open_app(path, &mem, &file, &app, err, sizeof err);
+	enum elf_open_result r = elf_open_app(path, &eb_mem, &file, &app, err, sizeof err);
 	if (r != expect)
 		fail_msg("%s: result %d, expected %d (%s)", path, r, expect, err);
 	assert_contains(err, why);
@@ -1113,7 +1092,7 @@ static void test_open_bad_files(void **state)
 	struct elf_file file;
 	struct elf_app app;
 	char err[ERRLEN];
-	assert_int_equal(elf_open_app(tmp_path("cut.elf"), &mem, &file, &app, err, sizeof err),
+	assert_int_equal(elf_open_app(tmp_path("cut.elf"), &eb_mem, &file, &app, err, sizeof err),
 			 ELF_OPEN_OK);
 	assert_int_equal(file.size, size);
 	assert_memory_equal(file.image, img, size);
@@ -1176,5 +1155,5 @@ int main(void)
 		cmocka_unit_test(test_open_char_device),
 		cmocka_unit_test_setup_teardown(test_open_bad_files, tmp_setup, tmp_teardown),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, eb_mem_setup, eb_mem_teardown);
 }

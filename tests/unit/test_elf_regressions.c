@@ -20,27 +20,6 @@
 
 #define ERRLEN 512
 
-static struct guest_mem mem;   /* 64 MiB */
-static struct guest_mem mem5g; /* 5 GiB */
-
-static int setup(void **state)
-{
-	char err[ERRLEN];
-
-	(void)state;
-	if (guest_mem_alloc(&mem, 64 * MIB, err, sizeof err) < 0)
-		return -1;
-	return guest_mem_alloc(&mem5g, 5 * GIB, err, sizeof err);
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	guest_mem_free(&mem);
-	guest_mem_free(&mem5g);
-	return 0;
-}
-
 /* The image a test built: freed by its teardown, even after a failure. */
 static char *held;
 
@@ -105,8 +84,8 @@ static void test_xnum_no_section_table_32(void **state)
 	char *img = xnum_without_sections(ELFCLASS32, &size);
 
 	(void)state;
-	rejected_on(img, size, &mem, "program header");
-	rejected_on(img, size, &mem5g, "program header");
+	rejected_on(img, size, &eb_mem, "program header");
+	rejected_on(img, size, &eb_mem5g, "program header");
 }
 
 /* The same in ELF64 reads the upper half of e_shoff, 0: rejected as having
@@ -117,7 +96,7 @@ static void test_xnum_no_section_table_64(void **state)
 	char *img = xnum_without_sections(ELFCLASS64, &size);
 
 	(void)state;
-	rejected_on(img, size, &mem, "program header");
+	rejected_on(img, size, &eb_mem, "program header");
 }
 
 /* The fuzzer's own input (ELF32, e_shoff 0, e_shnum 17, e_phnum PN_XNUM),
@@ -135,8 +114,8 @@ static void test_fuzz_crash_xnum_shoff0(void **state)
 	size_t size = fread(buf, 1, sizeof buf, f);
 	fclose(f);
 	assert_int_equal(size, 1716);
-	rejected_on(buf, size, &mem5g, "program header");
-	rejected_on(buf, size, &mem, "program header");
+	rejected_on(buf, size, &eb_mem5g, "program header");
+	rejected_on(buf, size, &eb_mem, "program header");
 }
 
 /* Any count the reason names must be the one the file holds. */
@@ -164,7 +143,7 @@ static void test_xnum_count_past_end(void **state)
 	spec.xnum = 1;
 	spec.xnum_info = 40;
 	char *img = hold(eb_build(&spec, &size));
-	assert_int_equal(check(img, size, &mem, err), -1);
+	assert_int_equal(check(img, size, &eb_mem, err), -1);
 	assert_contains(err, "program header table [0x40, +2240) lies past the end of the file");
 }
 
@@ -181,7 +160,7 @@ static void test_xnum_count_huge(void **state)
 	spec.xnum_info = 0x10000;
 	spec.pad = 8192;
 	char *img = hold(eb_build(&spec, &size));
-	assert_int_equal(check(img, size, &mem, err), -1);
+	assert_int_equal(check(img, size, &eb_mem, err), -1);
 	assert_contains(err, "program header");
 	assert_count_is(err, 0x10000);
 }
@@ -199,7 +178,7 @@ static void test_phnum_ffff_no_sections(void **state)
 	spec.phnum = PN_XNUM;
 	spec.pad = 8192;
 	char *img = hold(eb_build(&spec, &size));
-	assert_int_equal(check(img, size, &mem, err), -1);
+	assert_int_equal(check(img, size, &eb_mem, err), -1);
 	assert_contains(err, "program header");
 	assert_count_is(err, PN_XNUM);
 }
@@ -214,5 +193,5 @@ int main(void)
 		cmocka_unit_test_teardown(test_xnum_count_huge, free_held),
 		cmocka_unit_test_teardown(test_phnum_ffff_no_sections, free_held),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, eb_mem_setup, eb_mem_teardown);
 }
