@@ -60,7 +60,6 @@ void ioapic_init(struct ioapic *io, struct ioapic_ops ops)
 
 static void deliver(struct ioapic *io, unsigned pin)
 {
-	io->delivered++;
 	io->ops.deliver(io->ops.ctx, ioapic_msi_of(io->rte[pin]));
 }
 

@@ -64,7 +64,6 @@ struct ioapic {
 	uint64_t rte[IOAPIC_PINS];     /* redirection table */
 	bool pending[IOAPIC_PINS];     /* level pins: asserted, not yet delivered */
 	struct ioapic_ops ops;
-	uint64_t delivered;            /* MSIs sent, for --stats */
 };
 
 void ioapic_init(struct ioapic *io, struct ioapic_ops ops);

@@ -128,22 +128,25 @@ static void set_level_routes(void *vm_ptr, const bool level[IOAPIC_PINS],
 {
 	static int reported;
 	struct vm *vm = vm_ptr;
-	struct {
+	/* The table and room for its entries (C11 lets a union, not a struct,
+	 * hold a struct that ends in a flexible array). */
+	union {
 		struct kvm_irq_routing head;
-		struct kvm_irq_routing_entry entries[IOAPIC_PINS];
+		unsigned char bytes[sizeof(struct kvm_irq_routing) +
+				    IOAPIC_PINS * sizeof(struct kvm_irq_routing_entry)];
 	} routing;
 
 	memset(&routing, 0, sizeof routing);
 	for (unsigned pin = 0; pin < IOAPIC_PINS; pin++) {
 		if (!level[pin])
 			continue;
-		routing.entries[routing.head.nr++] = (struct kvm_irq_routing_entry){
+		routing.head.entries[routing.head.nr++] = (struct kvm_irq_routing_entry){
 			.gsi = pin,
 			.type = KVM_IRQ_ROUTING_MSI,
 			.u.msi = { .address_lo = msi[pin].address, .data = msi[pin].data },
 		};
 	}
-	if (xioctl(vm->vm_fd, KVM_SET_GSI_ROUTING, &routing) < 0 && !reported++)
+	if (xioctl(vm->vm_fd, KVM_SET_GSI_ROUTING, &routing.head) < 0 && !reported++)
 		diag("KVM_SET_GSI_ROUTING failed: %s: level-triggered interrupts may stay "
 		     "unacknowledged", strerror(errno));
 }

@@ -130,7 +130,6 @@ static void test_edge_pin_sends_one_msi_per_interrupt(void **state)
 	/* Physical destination 2, fixed delivery, vector 0x40, edge. */
 	assert_int_equal(t.sent[0].address, 0xfee02000);
 	assert_int_equal(t.sent[0].data, 0x40);
-	assert_int_equal(t.io.delivered, 2);
 	/* Edge pins need no EOI route. */
 	assert_int_equal(t.route_updates, 0);
 }
