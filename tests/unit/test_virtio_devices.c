@@ -7,20 +7,6 @@
 #include "../../monitor/start_info_build.h"
 #include "virtio_test_driver.h"
 
-static int setup(void **state)
-{
-	(void)state;
-	td_setup(-1);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	td_teardown();
-	return 0;
-}
-
 static void test_map(void **state)
 {
 	struct kvmrun_dev_entry map[VIRTIO_DEVICE_COUNT];
@@ -122,10 +108,10 @@ static void test_irq_lines(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_map, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_start_info_devices, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_windows, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_irq_lines, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_map, td_fixture_setup, td_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_start_info_devices, td_fixture_setup, td_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_windows, td_fixture_setup, td_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_irq_lines, td_fixture_setup, td_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,20 +13,6 @@
 #define DOK VIRTIO_STATUS_DRIVER_OK
 #define NEEDS_RESET VIRTIO_STATUS_DEVICE_NEEDS_RESET
 
-static int setup(void **state)
-{
-	(void)state;
-	td_setup(-1);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	td_teardown();
-	return 0;
-}
-
 static void test_identity(void **state)
 {
 	(void)state;
@@ -484,24 +470,24 @@ static void test_diagnostics_limited(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_identity, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_device_features_windows, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_features_ok, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_features_fixed_after_features_ok, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_status_bits, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_driver_ok_without_features_ok, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_queue_num_max, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_queue_ready_checks, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_queue_exactly_at_ram_end, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_queue_locked_while_ready, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_no_such_queue, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reset_clears_everything, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_write_only_registers_read_zero, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_read_only_registers_ignore_writes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_interrupt_ack, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_control_register_widths, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_config_space, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_diagnostics_limited, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_identity, td_fixture_setup, td_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_device_features_windows, td_fixture_setup, td_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_features_ok, td_fixture_setup, td_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_features_fixed_after_features_ok, td_fixture_setup, td_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_status_bits, td_fixture_setup, td_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_driver_ok_without_features_ok, td_fixture_setup, td_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_queue_num_max, td_fixture_setup, td_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_queue_ready_checks, td_fixture_setup, td_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_queue_exactly_at_ram_end, td_fixture_setup, td_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_queue_locked_while_ready, td_fixture_setup, td_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_no_such_queue, td_fixture_setup, td_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_reset_clears_everything, td_fixture_setup, td_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_write_only_registers_read_zero, td_fixture_setup, td_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_read_only_registers_ignore_writes, td_fixture_setup, td_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_interrupt_ack, td_fixture_setup, td_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_control_register_widths, td_fixture_setup, td_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_config_space, td_fixture_setup, td_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_diagnostics_limited, td_fixture_setup, td_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -31,13 +31,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	td_teardown();
-	return 0;
-}
-
 static bool all_bytes(const uint8_t *p, size_t len, uint8_t value)
 {
 	for (size_t i = 0; i < len; i++)
@@ -407,7 +400,7 @@ static void test_peek_then_complete(void **state)
 
 int main(void)
 {
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, td_fixture_teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_single_descriptor),
 		T(test_multi_descriptor_chain),

@@ -29,6 +29,20 @@ void td_teardown(void)
 	guest_mem_free(&td.mem);
 }
 
+int td_fixture_setup(void **state)
+{
+	(void)state;
+	td_setup(-1);
+	return 0;
+}
+
+int td_fixture_teardown(void **state)
+{
+	(void)state;
+	td_teardown();
+	return 0;
+}
+
 struct virtio_dev *td_dev(unsigned dev)
 {
 	return td.devs.dev[dev];

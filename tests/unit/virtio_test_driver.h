@@ -30,6 +30,10 @@ extern struct td td;
 void td_setup(int in_fd);
 void td_teardown(void);
 
+/* The same as cmocka fixtures, the guest without console input. */
+int td_fixture_setup(void **state);
+int td_fixture_teardown(void **state);
+
 struct virtio_dev *td_dev(unsigned dev);
 void *td_ptr(uint64_t gpa, uint64_t len);
 
