@@ -4,6 +4,7 @@
 
 #include <kvmrun/guest.h>
 #include <kvmrun/virtio_mmio.h>
+#include <kvmrun/virtqueue.h>
 
 #include "alloc.h"
 #include "port_io.h"
@@ -96,7 +97,8 @@ int virtio_console_write(const void *data, size_t len)
 	if (!up)
 		return -1;
 	while (len > 0) {
-		uint32_t chunk = len > (1u << 30) ? (1u << 30) : (uint32_t)len;
+		uint32_t chunk = len > KVMRUN_VIRTQ_READ_CHAIN_MAX ? KVMRUN_VIRTQ_READ_CHAIN_MAX
+								   : (uint32_t)len;
 		if (send(p, chunk) < 0)
 			return -1;
 		p += chunk;

@@ -1,6 +1,13 @@
 /* The monitor's side of guest output: everything the guest prints goes to
- * kvmrun's stdout through here. A closed or broken stdout never stops or
- * hangs the monitor: output is dropped from then on and the guest runs on. */
+ * kvmrun's stdout through here, in writes of at most HOST_IO_STEP_MAX
+ * bytes with a check for a stop request between them.
+ *
+ * A reader that went away (EPIPE) never stops or hangs the monitor: output
+ * is dropped from then on and the guest runs on, as it would with its
+ * output going nowhere. Any other failure (a full disk, EIO, EFBIG, EDQUOT,
+ * a stdout not open for writing) means output was lost: it stops the
+ * guest, and kvmrun reports it and exits with STATUS_KVMRUN_FAILED, as
+ * cat(1) fails on a full disk. */
 #ifndef KVMRUN_CONSOLE_OUT_H
 #define KVMRUN_CONSOLE_OUT_H
 

@@ -1,6 +1,8 @@
 #include "exit_loop.h"
 
+#include <asm/processor-flags.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -8,6 +10,7 @@
 
 #include "diag.h"
 #include "exit_status.h"
+#include "halt_watch.h"
 #include "hypercall.h"
 #include "ioapic.h"
 #include "start_info_build.h"
@@ -162,8 +165,9 @@ static int handle_exit(struct vm *vm, struct virtio_devices *devs, int *status)
 		return 0;
 	case KVM_EXIT_HLT:
 		/* Only without an in-kernel local APIC; nothing could wake it. */
-		diag("guest crashed: halted with nothing to wake it (rip 0x%llx)",
+		diag("guest crashed: guest halted with nothing to wake it (rip 0x%llx)",
 		     (unsigned long long)guest_rip(vm));
+		report_registers(vm);
 		*status = STATUS_GUEST_CRASH;
 		return 1;
 	case KVM_EXIT_SHUTDOWN:
@@ -192,6 +196,23 @@ static int handle_exit(struct vm *vm, struct virtio_devices *devs, int *status)
 	}
 }
 
+/* The halt watch's question (halt_watch.h): is the vCPU halted with
+ * interrupts disabled? Asked only after its timer interrupted KVM_RUN. */
+static bool halted_for_good(const struct vm *vm)
+{
+	struct kvm_mp_state mp;
+	struct kvm_regs regs;
+
+	return ioctl(vm->vcpu_fd, KVM_GET_MP_STATE, &mp) == 0 &&
+	       mp.mp_state == KVM_MP_STATE_HALTED &&
+	       ioctl(vm->vcpu_fd, KVM_GET_REGS, &regs) == 0 && !(regs.rflags & X86_EFLAGS_IF);
+}
+
+static int stop_report(const struct vm *vm)
+{
+	return stop_request_report(vm->timeout_text, vm->timeout_unit, guest_rip(vm));
+}
+
 int exit_loop_run(struct vm *vm, struct virtio_devices *devs)
 {
 	int status = 0;
@@ -202,7 +223,17 @@ int exit_loop_run(struct vm *vm, struct virtio_devices *devs)
 		if (rc < 0) {
 			if (errno == EINTR || errno == EAGAIN) {
 				if (stop_requested())
-					return stop_request_report(vm->timeout_text, guest_rip(vm));
+					return stop_report(vm);
+				if (halt_watch_due) {
+					halt_watch_due = 0;
+					if (halted_for_good(vm)) {
+						diag("guest crashed: guest halted with interrupts disabled, "
+						     "nothing can wake it (rip 0x%llx)",
+						     (unsigned long long)guest_rip(vm));
+						report_registers(vm);
+						return STATUS_GUEST_CRASH;
+					}
+				}
 				continue;
 			}
 			if (errno == EFAULT) {
@@ -217,6 +248,6 @@ int exit_loop_run(struct vm *vm, struct virtio_devices *devs)
 			return status;
 		/* A stop that came while an exit was being served. */
 		if (stop_requested())
-			return stop_request_report(vm->timeout_text, guest_rip(vm));
+			return stop_report(vm);
 	}
 }

@@ -13,6 +13,7 @@
 #include "elf_loader.h"
 #include "exit_loop.h"
 #include "exit_status.h"
+#include "halt_watch.h"
 #include "options.h"
 #include "start_info_build.h"
 #include "seccomp_filter.h"
@@ -84,7 +85,9 @@ static void keep_std_fds_open(void)
 static int lock_down(struct vm *vm, const struct options *opts, char *err, size_t errlen)
 {
 	vm->timeout_text = opts->timeout_text;
-	if (stop_request_install(vm->run, opts->timeout_ns, err, errlen) < 0)
+	vm->timeout_unit = opts->timeout_unit;
+	if (stop_request_install(vm->run, opts->timeout_ns, err, errlen) < 0 ||
+	    halt_watch_start(err, errlen) < 0)
 		return -1;
 	if (opts->no_seccomp) {
 		diag("warning: --unsafe-no-seccomp: running without the seccomp filter");
@@ -105,8 +108,11 @@ int main(int argc, char **argv)
 	char err[512];
 
 	keep_std_fds_open();
-	/* A reader that goes away must not kill us: writes then fail with EPIPE. */
+	/* A reader that goes away must not kill us: writes then fail with EPIPE.
+	 * Nor a file-size limit (ulimit -f): writes then fail with EFBIG,
+	 * which is reported like any other failed write of the guest's output. */
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN);
 
 	switch (options_parse(argc, argv, &opts, err, sizeof err)) {
 	case OPTIONS_HELP:

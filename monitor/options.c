@@ -86,6 +86,7 @@ int parse_duration(const char *text, uint64_t *ns, char *err, size_t errlen)
 	};
 	const char *p = text;
 	uint64_t whole = 0, frac = 0, frac_scale = 1;
+	int dropped = 0; /* a non-zero digit past the ninth decimal */
 
 	if (!isdigit((unsigned char)*p)) {
 		diag_set(err, errlen, "'%s' is not a duration (expected e.g. 10, 1.5s, 250ms, 2m, 1h)", text);
@@ -102,6 +103,8 @@ int parse_duration(const char *text, uint64_t *ns, char *err, size_t errlen)
 		for (p++; isdigit((unsigned char)*p); p++)
 			if (frac_scale < 1000000000ull)
 				frac = frac * 10 + (uint64_t)(*p - '0'), frac_scale *= 10;
+			else
+				dropped |= *p != '0';
 	}
 	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
 		if (strcmp(p, units[i].suffix) != 0)
@@ -112,7 +115,12 @@ int parse_duration(const char *text, uint64_t *ns, char *err, size_t errlen)
 			diag_set(err, errlen, "'%s' is too long (at most a year)", text);
 			return -1;
 		}
-		*ns = whole * units[i].ns + frac * (units[i].ns / frac_scale);
+		/* The fraction's share in 128 bits (frac < 1e9, a unit <= 3.6e12
+		 * ns), so that no digit is dropped: "0.123456789ms" is 123457 ns. */
+		unsigned __int128 part = (unsigned __int128)frac * units[i].ns;
+		uint64_t frac_ns = (uint64_t)(part / frac_scale) + (part % frac_scale != 0 || dropped);
+		/* Rounded up, so that only a written 0 means "no limit". */
+		*ns = whole * units[i].ns + frac_ns;
 		return 0;
 	}
 	diag_set(err, errlen, "'%s' has an unknown unit '%s' (use ms, s, m or h)", text, p);
@@ -184,6 +192,9 @@ enum options_result options_parse(int argc, char **argv, struct options *opts,
 				return OPTIONS_ERROR;
 			}
 			opts->timeout_text = value;
+			/* "--timeout=2" is 2 seconds: the report says "2s". */
+			opts->timeout_unit = isdigit((unsigned char)value[strlen(value) - 1]) ||
+					     value[strlen(value) - 1] == '.' ? "s" : "";
 			continue;
 		}
 		if (strcmp(arg, "--unsafe-no-seccomp") == 0) {

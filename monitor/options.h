@@ -19,6 +19,7 @@ struct options {
 	int stats;         /* --stats: print the counters of stats.h at exit */
 	uint64_t timeout_ns;      /* --timeout: wall-clock limit, 0 for none */
 	const char *timeout_text; /* as the user wrote it, for the message */
+	const char *timeout_unit; /* "s" when that has no unit, else "" */
 	int no_seccomp;    /* --unsafe-no-seccomp: debugging only */
 };
 
@@ -33,7 +34,8 @@ enum options_result {
 int parse_size(const char *text, uint64_t *bytes, char *err, size_t errlen);
 
 /* Parse "10", "1.5s", "250ms", "2m", "1h" (no suffix: seconds) into
- * nanoseconds. Returns 0, or -1 with err set. */
+ * nanoseconds, rounded up (only a written 0 gives 0). Returns 0, or -1
+ * with err set. */
 int parse_duration(const char *text, uint64_t *ns, char *err, size_t errlen);
 
 /* Parse a guest memory size and check it against MEM_MIN/MAX/ALIGN. */

@@ -11,8 +11,8 @@
 
 /* The descriptors the exit loop keeps. */
 struct seccomp_fds {
-	int vm_fd;   /* KVM_IRQ_LINE */
-	int vcpu_fd; /* KVM_RUN and the register reads of diagnostics */
+	int vm_fd;   /* KVM_SIGNAL_MSI, KVM_SET_GSI_ROUTING */
+	int vcpu_fd; /* KVM_RUN, the halt watch and the register reads of diagnostics */
 };
 
 /* An argument a rule pins: a constant, or one of the descriptors kvmrun

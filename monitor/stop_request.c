@@ -7,25 +7,35 @@
 #include "diag.h"
 #include "exit_status.h"
 
-volatile sig_atomic_t stop_signal;
+volatile sig_atomic_t stop_reason;
 static struct kvm_run *volatile vcpu_run;
+static const char *io_error_what;
+static int io_error_errno;
 
 /* The first stop request wins. It also re-arms the timer to fire every
  * 10 ms from then on: a request that lands just after the loop checked for
  * one, before it entered a blocking write() or poll(), would otherwise be
  * lost, and the call could block for ever (a pipe nobody reads). */
-static void request_stop(int sig)
+static void request_stop(int reason)
 {
 	static const struct itimerval again = {
 		.it_interval = { .tv_usec = 10000 }, .it_value = { .tv_usec = 10000 },
 	};
 
-	if (!stop_signal) {
-		stop_signal = sig;
+	if (!stop_reason) {
+		stop_reason = reason;
 		setitimer(ITIMER_REAL, &again, NULL);
 	}
 	if (vcpu_run)
 		vcpu_run->immediate_exit = 1;
+}
+
+static void on_stop_signal(int sig)
+{
+	int saved = errno; /* the interrupted code may be about to read it */
+
+	request_stop(sig);
+	errno = saved;
 }
 
 int stop_request_install(struct kvm_run *run, uint64_t timeout_ns, char *err, size_t errlen)
@@ -35,7 +45,7 @@ int stop_request_install(struct kvm_run *run, uint64_t timeout_ns, char *err, si
 
 	vcpu_run = run;
 	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = request_stop;
+	sa.sa_handler = on_stop_signal;
 	sigfillset(&sa.sa_mask);
 	sa.sa_flags = 0; /* no SA_RESTART: blocked calls return EINTR */
 	for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) {
@@ -45,12 +55,12 @@ int stop_request_install(struct kvm_run *run, uint64_t timeout_ns, char *err, si
 		}
 	}
 	if (timeout_ns) {
+		/* setitimer counts microseconds: round up, never down to "off". */
+		uint64_t us = timeout_ns / 1000u + (timeout_ns % 1000u != 0);
 		struct itimerval limit = {
-			.it_value = { .tv_sec = (time_t)(timeout_ns / 1000000000u),
-				      .tv_usec = (suseconds_t)(timeout_ns % 1000000000u / 1000u) },
+			.it_value = { .tv_sec = (time_t)(us / 1000000u),
+				      .tv_usec = (suseconds_t)(us % 1000000u) },
 		};
-		if (limit.it_value.tv_sec == 0 && limit.it_value.tv_usec == 0)
-			limit.it_value.tv_usec = 1;
 		if (setitimer(ITIMER_REAL, &limit, NULL) < 0) {
 			diag_set(err, errlen, "cannot arm the --timeout timer: %s", strerror(errno));
 			return -1;
@@ -59,21 +69,47 @@ int stop_request_install(struct kvm_run *run, uint64_t timeout_ns, char *err, si
 	return 0;
 }
 
-int stop_request_report(const char *timeout_text, uint64_t rip)
+void stop_request_io_error(const char *what, int err)
 {
-	switch (stop_signal) {
+	if (stop_reason)
+		return;
+	io_error_what = what;
+	io_error_errno = err;
+	request_stop(STOP_HOST_IO_ERROR);
+}
+
+void stop_request_forget(void)
+{
+	stop_reason = 0;
+	io_error_what = NULL;
+	io_error_errno = 0;
+}
+
+int stop_request_report(const char *timeout_text, const char *timeout_unit, uint64_t rip)
+{
+	unsigned long long at = (unsigned long long)rip;
+
+	switch (stop_reason) {
+	case STOP_HOST_IO_ERROR:
+		diag("guest stopped: %s failed: %s (rip 0x%llx)", io_error_what,
+		     strerror(io_error_errno), at);
+		return STATUS_KVMRUN_FAILED;
 	case SIGALRM:
-		diag("guest stopped: time limit of %s reached (rip 0x%llx)", timeout_text,
-		     (unsigned long long)rip);
+		if (!timeout_text) { /* sent by someone: no --timeout was given */
+			diag("guest stopped: alarm (SIGALRM) (rip 0x%llx)", at);
+			return 128 + SIGALRM;
+		}
+		diag("guest stopped: time limit of %s%s reached (rip 0x%llx)", timeout_text,
+		     timeout_unit, at);
 		return STATUS_TIMEOUT;
 	case SIGINT:
-		diag("guest stopped: interrupted (SIGINT) (rip 0x%llx)", (unsigned long long)rip);
+		diag("guest stopped: interrupted (SIGINT) (rip 0x%llx)", at);
 		return 128 + SIGINT;
 	case SIGHUP:
-		diag("guest stopped: hang-up (SIGHUP) (rip 0x%llx)", (unsigned long long)rip);
+		diag("guest stopped: hang-up (SIGHUP) (rip 0x%llx)", at);
 		return 128 + SIGHUP;
 	default:
-		diag("guest stopped: terminated (SIGTERM) (rip 0x%llx)", (unsigned long long)rip);
+		diag("guest stopped: terminated (SIGTERM) (rip 0x%llx)", at);
 		return 128 + SIGTERM;
 	}
 }

@@ -19,6 +19,7 @@ struct vm {
 	struct guest_mem mem;
 	struct ioapic ioapic; /* its interrupts go out through the VM fd */
 	const char *timeout_text; /* --timeout as written, for the report */
+	const char *timeout_unit; /* and the unit it implied ("s" or "") */
 };
 
 /* Open /dev/kvm, check the API, create the VM with mem_size bytes of RAM,

@@ -12,6 +12,11 @@
 
 #define VIRTQ_MAX_SIZE 32768u
 
+/* kvmrun's devices take at most this many bytes in one chain they read
+ * (the console's transmitq): a longer chain is a driver error, and the
+ * device needs reset. The same limit as KVMRUN_DEBUG_WRITE_MAX. */
+#define KVMRUN_VIRTQ_READ_CHAIN_MAX (1u << 20)
+
 /* Descriptor table: 16-byte aligned, queue size entries (§2.7.5). */
 struct virtq_desc {
 	uint64_t addr; /* guest-physical */

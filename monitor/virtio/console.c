@@ -10,8 +10,8 @@
 #include <kvmrun/virtio_mmio.h>
 
 #include "../console_out.h"
-#include "../diag.h"
 #include "../stats.h"
+#include "../stop_request.h"
 #include "pass.h"
 
 #define INPUT_PIPE_SIZE (1 << 20)
@@ -21,25 +21,19 @@ static struct virtio_console *console_of(struct virtio_dev *dev)
 	return dev->owner;
 }
 
-static int64_t transmit_chain(struct virtio_dev *dev, const struct virtq_chain *chain)
+static int64_t transmit_chain(struct virtio_dev *dev, const struct virtq_chain *chain,
+			      uint64_t budget)
 {
 	(void)dev;
+	(void)budget; /* the pass checked that the chain fits */
 	for (unsigned i = 0; i < chain->nseg; i++)
 		console_out_write(chain->seg[i].iov_base, chain->seg[i].iov_len);
 	stats.console_out_bytes += chain->bytes;
 	return 0; /* the device wrote nothing into the chain */
 }
 
-static void input_ended(struct virtio_console *con, const char *error)
-{
-	if (error)
-		diag("virtio-console: reading standard input failed: %s: the guest sees end of input",
-		     error);
-	con->in_eof = true;
-}
-
-/* Input can be read without blocking: any event (data, hang-up, error, a
- * closed fd) means read() returns at once; no event means no input yet. */
+/* Input can be read without blocking: any event (data, hang-up, error)
+ * means read() returns at once; no event means no input yet. */
 static bool input_ready(struct virtio_console *con)
 {
 	struct pollfd pfd = { .fd = con->in_fd, .events = POLLIN };
@@ -47,16 +41,46 @@ static bool input_ready(struct virtio_console *con)
 
 	do
 		ready = poll(&pfd, 1, 0);
-	while (ready < 0 && errno == EINTR);
-	if (ready < 0)
-		input_ended(con, strerror(errno));
+	while (ready < 0 && errno == EINTR && !stop_requested());
+	if (ready < 0 && errno != EINTR)
+		stop_request_io_error("reading the guest's input", errno);
 	return ready > 0;
 }
 
-/* Fill the chain's buffers in order with what input is ready, one read()
- * per buffer, each after a poll() that says it will not block. Stops at
- * the first buffer not filled whole. */
-static int64_t receive_chain(struct virtio_dev *dev, const struct virtq_chain *chain)
+/* Read at most len bytes of input into buf, HOST_IO_STEP_MAX per read(),
+ * each after a poll() that says it will not block, with a check for a
+ * stop between them. Returns the bytes read; stops early when input runs
+ * dry for now, ends (in_eof), fails (a stop request) or a stop comes. */
+static size_t read_input(struct virtio_console *con, uint8_t *buf, size_t len)
+{
+	size_t total = 0;
+
+	while (total < len && !con->in_eof && !stop_requested() && input_ready(con)) {
+		size_t want = len - total < HOST_IO_STEP_MAX ? len - total : HOST_IO_STEP_MAX;
+		ssize_t n = read(con->in_fd, buf + total, want);
+		if (n > 0) {
+			total += (size_t)n;
+			if ((size_t)n < want)
+				break; /* what was ready is read */
+		} else if (n == 0) {
+			con->in_eof = true; /* a terminal reports end of file once: keep it */
+		} else if (errno == EINTR) {
+			continue; /* the loop checks for a stop */
+		} else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+			break; /* another reader took it, or made the shared input non-blocking */
+		} else {
+			/* EIO, EISDIR, ...: not the end of the input, which the
+			 * guest would otherwise take for all of it. */
+			stop_request_io_error("reading the guest's input", errno);
+		}
+	}
+	return total;
+}
+
+/* Fill the chain's buffers in order with what input is ready, at most
+ * budget bytes in all. Stops at the first buffer not filled whole. */
+static int64_t receive_chain(struct virtio_dev *dev, const struct virtq_chain *chain,
+			     uint64_t budget)
 {
 	struct virtio_console *con = console_of(dev);
 	uint64_t total = 0;
@@ -64,27 +88,14 @@ static int64_t receive_chain(struct virtio_dev *dev, const struct virtq_chain *c
 	/* A buffer with no room can only be given back empty. */
 	if (con->in_eof || chain->bytes == 0)
 		return 0;
-	for (unsigned i = 0; i < chain->nseg && !con->in_eof; i++) {
-		const struct iovec *seg = &chain->seg[i];
-		/* The used length is 32 bits: never read more than it can say. */
-		if (seg->iov_len > UINT32_MAX - total || !input_ready(con))
+	for (unsigned i = 0; i < chain->nseg && total < budget; i++) {
+		size_t want = chain->seg[i].iov_len;
+		if (want > budget - total)
+			want = (size_t)(budget - total);
+		size_t n = read_input(con, chain->seg[i].iov_base, want);
+		total += n;
+		if (n < want)
 			break;
-		ssize_t n;
-		do
-			n = read(con->in_fd, seg->iov_base, seg->iov_len);
-		while (n < 0 && errno == EINTR);
-		if (n == 0) {
-			/* A terminal reports end of file once: keep it. */
-			input_ended(con, NULL);
-		} else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			break; /* someone else made the shared input non-blocking */
-		} else if (n < 0) {
-			input_ended(con, strerror(errno));
-		} else {
-			total += (uint64_t)n;
-			if ((size_t)n < seg->iov_len)
-				break;
-		}
 	}
 	stats.console_in_bytes += total;
 	/* Nothing read and input goes on: try this chain again later. */

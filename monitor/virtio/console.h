@@ -3,9 +3,12 @@
  * (console_out.h); the receiveq is filled from standard input.
  *
  * Standard input is shared with whoever started kvmrun, so it is never made
- * non-blocking: a read happens only after poll() says it cannot block. At
- * end of input (or a read error) every receive buffer, then and from then
- * on, completes with length 0: the guest's end-of-file signal. */
+ * non-blocking: a read happens only after poll() says it cannot block, and
+ * one that blocks all the same (another reader took the input in between)
+ * is interrupted by a stop request. At end of input every receive buffer,
+ * then and from then on, completes with length 0: the guest's end-of-file
+ * signal. A read that fails (EIO, EISDIR, ...) is not an end of input: it
+ * stops the guest (console_out.h says how, for output). */
 #ifndef KVMRUN_VIRTIO_CONSOLE_H
 #define KVMRUN_VIRTIO_CONSOLE_H
 
@@ -16,7 +19,7 @@
 struct virtio_console {
 	struct virtio_dev dev;
 	int in_fd;   /* standard input */
-	bool in_eof; /* end of input reached, or reading it failed */
+	bool in_eof; /* end of input reached */
 };
 
 void virtio_console_init(struct virtio_console *con, const struct guest_mem *mem,

@@ -1,6 +1,9 @@
 #include "pass.h"
 
 #include <kvmrun/virtio_mmio.h>
+#include <kvmrun/virtqueue.h>
+
+#include "../stop_request.h"
 
 unsigned virtio_queue_pass(struct virtio_dev *dev, unsigned queue, enum virtq_direction dir,
 			   virtio_chain_fn fn)
@@ -9,6 +12,7 @@ unsigned virtio_queue_pass(struct virtio_dev *dev, unsigned queue, enum virtq_di
 	char why[256];
 	unsigned pending, done = 0;
 	uint32_t irq_bits = 0;
+	uint64_t budget = VIRTIO_PASS_BYTES_MAX;
 
 	if (queue >= dev->ops->nqueues)
 		return 0;
@@ -19,14 +23,26 @@ unsigned virtio_queue_pass(struct virtio_dev *dev, unsigned queue, enum virtq_di
 		irq_bits = virtio_dev_needs_reset(dev, "queue %u: %s", queue, why);
 		pending = 0;
 	}
-	for (unsigned i = 0; i < pending; i++) {
+	for (unsigned i = 0; i < pending && budget > 0 && !stop_requested(); i++) {
 		if (virtq_peek(q, dev->mem, dir, &chain, why, sizeof why) < 0) {
 			irq_bits |= virtio_dev_needs_reset(dev, "queue %u: %s", queue, why);
 			break;
 		}
-		int64_t len = fn(dev, &chain);
+		if (dir == VIRTQ_DEVICE_READS && chain.bytes > KVMRUN_VIRTQ_READ_CHAIN_MAX) {
+			irq_bits |= virtio_dev_needs_reset(
+				dev, "queue %u: chain from descriptor %u carries %llu bytes, more than "
+				"the %u a device-readable chain may", queue, chain.head,
+				(unsigned long long)chain.bytes, KVMRUN_VIRTQ_READ_CHAIN_MAX);
+			break;
+		}
+		/* The device reads the whole chain: it must fit what is left. */
+		if (dir == VIRTQ_DEVICE_READS && chain.bytes > budget)
+			break;
+		int64_t len = fn(dev, &chain, budget);
 		if (len < 0)
 			break;
+		budget -= dir == VIRTQ_DEVICE_READS ? chain.bytes
+			  : (uint64_t)len < budget ? (uint64_t)len : budget;
 		virtq_complete(q, chain.head, len > UINT32_MAX ? UINT32_MAX : (uint32_t)len);
 		done++;
 	}

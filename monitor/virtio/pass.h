@@ -1,6 +1,19 @@
 /* One pass over a device's queue: take the chains the driver made
  * available, hand each to the device type, return them through the used
- * ring, then interrupt the guest once (§2.7.13, §2.7.7). */
+ * ring, then interrupt the guest once (§2.7.13, §2.7.7).
+ *
+ * What one pass may cost is bounded, whatever the guest put in the queue:
+ *   - at most the chains available when it starts (never more than the
+ *     queue size), each at most the queue size long (virtq.h);
+ *   - at most VIRTIO_PASS_BYTES_MAX bytes moved between the chains and the
+ *     host; chains past that stay available for the next pass (the
+ *     driver's next notification, or the wait hypercall for the console's
+ *     input); a chain the device writes is filled at most to what is left;
+ *   - a chain the device reads carries at most KVMRUN_VIRTQ_READ_CHAIN_MAX
+ *     bytes; a longer one puts the device in DEVICE_NEEDS_RESET;
+ *   - a stop request (stop_request.h) ends the pass before the next chain,
+ *     and the device types check for one between host calls of at most
+ *     HOST_IO_STEP_MAX bytes. */
 #ifndef KVMRUN_VIRTIO_PASS_H
 #define KVMRUN_VIRTIO_PASS_H
 
@@ -9,17 +22,20 @@
 #include "transport.h"
 #include "virtq.h"
 
-/* A device type's work on one chain. Returns the bytes it wrote into the
+#define VIRTIO_PASS_BYTES_MAX (16u << 20)
+
+/* A device type's work on one chain, with at most budget bytes (<=
+ * VIRTIO_PASS_BYTES_MAX) to move. Returns the bytes it wrote into the
  * chain (the used length), or VIRTIO_CHAIN_LATER to leave this chain and
  * the ones after it available for a later pass. */
 #define VIRTIO_CHAIN_LATER (-1)
-typedef int64_t (*virtio_chain_fn)(struct virtio_dev *dev, const struct virtq_chain *chain);
+typedef int64_t (*virtio_chain_fn)(struct virtio_dev *dev, const struct virtq_chain *chain,
+				   uint64_t budget);
 
-/* Does nothing unless the device is live and the queue ready. Takes at
- * most the chains available when it starts (never more than the queue
- * size), so a guest cannot keep the monitor here. A chain that breaks the
- * rules stops the pass and puts the device in DEVICE_NEEDS_RESET (virtq.h
- * says which rules). Returns the chains completed. */
+/* Does nothing unless the device is live and the queue ready. A chain that
+ * breaks the rules stops the pass and puts the device in
+ * DEVICE_NEEDS_RESET (virtq.h says which rules). Returns the chains
+ * completed. */
 unsigned virtio_queue_pass(struct virtio_dev *dev, unsigned queue, enum virtq_direction dir,
 			   virtio_chain_fn fn);
 

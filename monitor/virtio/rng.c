@@ -1,48 +1,24 @@
 #include "rng.h"
 
-#include <errno.h>
-#include <string.h>
-#include <sys/random.h>
-
 #include <kvmrun/virtio_mmio.h>
 
-#include "../diag.h"
+#include "../host_random.h"
 #include "../stats.h"
 #include "pass.h"
 
-/* Fill up to len bytes; returns how many were filled (fewer only if
- * getrandom() fails, which it should not on any kernel kvmrun runs on). */
-static size_t fill_random(uint8_t *p, size_t len)
+/* Each chain gets at most VIRTIO_RNG_CHAIN_MAX bytes, and no more than the
+ * pass has left; the device may fill fewer than offered (§5.4.6.2). */
+static int64_t fill_chain(struct virtio_dev *dev, const struct virtq_chain *chain, uint64_t budget)
 {
-	static int reported;
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t n = getrandom(p + done, len - done, 0);
-		if (n > 0) {
-			done += (size_t)n;
-		} else if (n < 0 && errno == EINTR) {
-			continue;
-		} else {
-			if (!reported++)
-				diag("virtio-rng: getrandom failed: %s: the guest gets fewer bytes",
-				     n < 0 ? strerror(errno) : "no bytes");
-			break;
-		}
-	}
-	return done;
-}
-
-static int64_t fill_chain(struct virtio_dev *dev, const struct virtq_chain *chain)
-{
+	uint64_t cap = budget < VIRTIO_RNG_CHAIN_MAX ? budget : VIRTIO_RNG_CHAIN_MAX;
 	size_t done = 0;
 
 	(void)dev;
-	for (unsigned i = 0; i < chain->nseg && done < VIRTIO_RNG_CHAIN_MAX; i++) {
+	for (unsigned i = 0; i < chain->nseg && done < cap; i++) {
 		size_t want = chain->seg[i].iov_len;
-		if (want > VIRTIO_RNG_CHAIN_MAX - done)
-			want = VIRTIO_RNG_CHAIN_MAX - done;
-		size_t got = fill_random(chain->seg[i].iov_base, want);
+		if (want > cap - done)
+			want = (size_t)(cap - done);
+		size_t got = host_random_fill(chain->seg[i].iov_base, want);
 		done += got;
 		if (got < want)
 			break;

@@ -176,6 +176,96 @@ static enum options_result parse(int argc, char **argv, struct options *o, char 
 	return options_parse(argc, argv, o, err, ERRLEN);
 }
 
+/* parse_duration must succeed with exactly this many nanoseconds. */
+static void duration_ok(const char *text, uint64_t expect)
+{
+	char err[ERRLEN] = "";
+	uint64_t ns = 0xdeadbeef;
+
+	if (parse_duration(text, &ns, err, sizeof err) != 0)
+		fail_msg("parse_duration(\"%s\") failed: %s", text, err);
+	if (ns != expect)
+		fail_msg("parse_duration(\"%s\") = %llu ns, expected %llu", text,
+			 (unsigned long long)ns, (unsigned long long)expect);
+}
+
+static void duration_bad(const char *text, const char *why)
+{
+	char err[ERRLEN] = "";
+	uint64_t ns = 0xdeadbeef;
+
+	if (parse_duration(text, &ns, err, sizeof err) != -1)
+		fail_msg("parse_duration(\"%s\") accepted it as %llu ns", text, (unsigned long long)ns);
+	assert_contains(err, why);
+}
+
+static void test_duration_units(void **state)
+{
+	(void)state;
+	duration_ok("0", 0);
+	duration_ok("0.000s", 0);
+	duration_ok("2", 2000000000ull);
+	duration_ok("2s", 2000000000ull);
+	duration_ok("1.5s", 1500000000ull);
+	duration_ok("250ms", 250000000ull);
+	duration_ok("2m", 120000000000ull);
+	duration_ok("1h", 3600000000000ull);
+	duration_ok("0.5h", 1800000000000ull);
+	/* Every decimal counts, to the nanosecond. */
+	duration_ok("0.123456789ms", 123457ull);
+	duration_ok("0.123456789s", 123456789ull);
+	duration_ok("1.000000001s", 1000000001ull);
+	duration_bad("", "is not a duration");
+	duration_bad("s", "is not a duration");
+	duration_bad("10x", "unknown unit 'x'");
+	duration_bad("10000000000000000000", "too long");
+	duration_bad("367d", "unknown unit");
+	duration_bad("9000h", "at most a year");
+}
+
+/* Only a written 0 means "no limit": anything else rounds up to 1 ns. */
+static void test_duration_rounds_up(void **state)
+{
+	(void)state;
+	duration_ok("0.0000001ms", 1);
+	duration_ok("0.0000000001s", 1);
+	duration_ok("0.0000000000000000001h", 1);
+	duration_ok("0.0000000001", 1);
+	duration_ok("1.0000000001s", 1000000001ull);
+	duration_ok("0.00000000000ms", 0);
+}
+
+/* The report names the limit as written, with "s" where no unit was. */
+static void test_timeout_option(void **state)
+{
+	struct options o;
+	char err[ERRLEN];
+
+	(void)state;
+	char *a[] = { "kvmrun", "--timeout=2", "app.elf", NULL };
+	assert_int_equal(parse(ARGC(a), a, &o, err), OPTIONS_RUN);
+	assert_int_equal(o.timeout_ns, 2000000000ull);
+	assert_string_equal(o.timeout_text, "2");
+	assert_string_equal(o.timeout_unit, "s");
+	char *b[] = { "kvmrun", "--timeout", "1500ms", "app.elf", NULL };
+	assert_int_equal(parse(ARGC(b), b, &o, err), OPTIONS_RUN);
+	assert_int_equal(o.timeout_ns, 1500000000ull);
+	assert_string_equal(o.timeout_text, "1500ms");
+	assert_string_equal(o.timeout_unit, "");
+	char *c[] = { "kvmrun", "--timeout=2.", "app.elf", NULL };
+	assert_int_equal(parse(ARGC(c), c, &o, err), OPTIONS_RUN);
+	assert_string_equal(o.timeout_unit, "s");
+	char *d[] = { "kvmrun", "--timeout=0.0000001ms", "app.elf", NULL };
+	assert_int_equal(parse(ARGC(d), d, &o, err), OPTIONS_RUN);
+	assert_int_equal(o.timeout_ns, 1);
+	char *e[] = { "kvmrun", "--timeout=soon", "app.elf", NULL };
+	assert_int_equal(parse(ARGC(e), e, &o, err), OPTIONS_ERROR);
+	assert_contains(err, "bad --timeout: 'soon' is not a duration");
+	char *f[] = { "kvmrun", "--timeout", NULL };
+	assert_int_equal(parse(ARGC(f), f, &o, err), OPTIONS_ERROR);
+	assert_string_equal(err, "bad --timeout: missing duration");
+}
+
 static void test_no_args(void **state)
 {
 	char *argv[] = { "kvmrun", NULL };
@@ -417,6 +507,9 @@ int main(void)
 		cmocka_unit_test(test_mem_max),
 		cmocka_unit_test(test_mem_align),
 		cmocka_unit_test(test_mem_parse_error),
+		cmocka_unit_test(test_duration_units),
+		cmocka_unit_test(test_duration_rounds_up),
+		cmocka_unit_test(test_timeout_option),
 		cmocka_unit_test(test_no_args),
 		cmocka_unit_test(test_help),
 		cmocka_unit_test(test_version),

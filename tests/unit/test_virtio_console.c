@@ -8,12 +8,16 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <kvmrun/hypercall.h>
 
+#include "../../monitor/exit_status.h"
 #include "../../monitor/stats.h"
+#include "../../monitor/stop_request.h"
+#include "../../monitor/virtio/pass.h"
 #include "../../monitor/wait_hypercall.h"
 #include "virtio_test_driver.h"
 
@@ -127,25 +131,130 @@ static void test_transmit(void **state)
 	assert_false(td_needs_reset(TD_CONSOLE));
 }
 
+/* A chain of up to KVMRUN_VIRTQ_READ_CHAIN_MAX bytes goes out whole, in
+ * writes of at most HOST_IO_STEP_MAX; one byte more is a driver error. */
 static void test_transmit_large(void **state)
 {
-	const size_t len = 3u << 20;
+	const size_t len = KVMRUN_VIRTQ_READ_CHAIN_MAX;
 	char *out = malloc(len);
 	struct capture cap;
 
 	(void)state;
 	assert_non_null(out);
-	uint8_t *src = td_ptr(BUF, len);
+	uint8_t *src = td_ptr(BUF, len + 1);
 	for (size_t i = 0; i < len; i++)
 		src[i] = (uint8_t)(i * 7 + (i >> 12));
-	td_desc(&tx, 0, BUF, (uint32_t)len, 0, 0);
+	td_desc(&tx, 0, BUF, 1000, N, 1);
+	td_desc(&tx, 1, BUF + 1000, (uint32_t)len - 1000, 0, 0);
 	td_avail_add(&tx, 0);
 	capture_start(&cap);
 	td_notify(&tx);
 	size_t n = capture_end(&cap, out, len);
 	assert_int_equal(n, len);
 	assert_memory_equal(out, src, len);
+	assert_int_equal(td_used_idx(&tx), 1);
 	free(out);
+
+	td_desc(&tx, 2, BUF, (uint32_t)len, N, 3);
+	td_desc(&tx, 3, BUF, 1, 0, 0);
+	td_avail_add(&tx, 2);
+	capture_start(&cap);
+	td_stderr_begin();
+	td_notify(&tx);
+	const char *err = td_stderr_end();
+	assert_int_equal(capture_end(&cap, NULL, 0), 0);
+	assert_string_equal(err, "kvmrun: virtio-console: queue 1: chain from descriptor 2 carries "
+			    "1048577 bytes, more than the 1048576 a device-readable chain may: "
+			    "device needs reset\n");
+	assert_int_equal(td_used_idx(&tx), 1);
+	assert_true(td_needs_reset(TD_CONSOLE));
+}
+
+/* One notification moves at most VIRTIO_PASS_BYTES_MAX: 20 chains of 1 MiB
+ * (all over the same buffer) take two. */
+static void test_transmit_pass_budget(void **state)
+{
+	const uint32_t mib = 1u << 20;
+	struct capture cap;
+
+	(void)state;
+	memset(td_ptr(BUF, mib), 'x', mib);
+	td_write(TD_CONSOLE, VIRTIO_MMIO_STATUS, 0);
+	td_driver_start(TD_CONSOLE);
+	td_queue_setup(&tx, TD_CONSOLE, VIRTIO_CONSOLE_TRANSMITQ, 32, 0x20000);
+	td_driver_ok(TD_CONSOLE);
+	for (uint16_t i = 0; i < 20; i++) {
+		td_desc(&tx, i, BUF, mib, 0, 0);
+		td_avail_add(&tx, i);
+	}
+	capture_start(&cap);
+	td_notify(&tx);
+	assert_int_equal(capture_end(&cap, NULL, 0), VIRTIO_PASS_BYTES_MAX);
+	assert_int_equal(td_used_idx(&tx), VIRTIO_PASS_BYTES_MAX / mib);
+	capture_start(&cap);
+	td_notify(&tx);
+	assert_int_equal(capture_end(&cap, NULL, 0), 4 * mib);
+	assert_int_equal(td_used_idx(&tx), 20);
+	assert_false(td_needs_reset(TD_CONSOLE));
+}
+
+/* Output that cannot be written (a full disk) stops the guest: reported
+ * once, status STATUS_KVMRUN_FAILED. */
+static void test_transmit_write_error(void **state)
+{
+	int full = open("/dev/full", O_WRONLY);
+	int saved = dup(STDOUT_FILENO);
+
+	(void)state;
+	assert_true(full >= 0);
+	memcpy(td_ptr(BUF, 4), "lost", 4);
+	td_desc(&tx, 0, BUF, 4, 0, 0);
+	td_avail_add(&tx, 0);
+	td_avail_add(&tx, 0);
+	fflush(stdout);
+	dup2(full, STDOUT_FILENO);
+	td_notify(&tx);
+	dup2(saved, STDOUT_FILENO);
+	close(saved);
+	close(full);
+	assert_int_equal(stop_reason, STOP_HOST_IO_ERROR);
+	/* The pass ends at the stop: the second chain is not taken. */
+	assert_int_equal(td_used_idx(&tx), 1);
+	td_stderr_begin();
+	int status = stop_request_report(NULL, "", 0x1234);
+	assert_string_equal(td_stderr_end(), "kvmrun: guest stopped: writing the guest's output "
+			    "failed: No space left on device (rip 0x1234)\n");
+	assert_int_equal(status, STATUS_KVMRUN_FAILED);
+}
+
+/* A transmit blocked on a pipe nobody reads ends at a stop signal. */
+static void test_transmit_blocked_then_stopped(void **state)
+{
+	int out[2];
+	char err[256];
+	struct capture cap = { 0 };
+
+	(void)state;
+	assert_int_equal(pipe(out), 0);
+	assert_int_equal(stop_request_install(NULL, 0, err, sizeof err), 0);
+	memset(td_ptr(BUF, 1u << 20), 'y', 1u << 20);
+	td_desc(&tx, 0, BUF, 1u << 20, 0, 0); /* more than the pipe holds */
+	td_avail_add(&tx, 0);
+	fflush(stdout);
+	cap.saved = dup(STDOUT_FILENO);
+	dup2(out[1], STDOUT_FILENO);
+	alarm(1);
+	td_notify(&tx);
+	dup2(cap.saved, STDOUT_FILENO);
+	close(cap.saved);
+	close(out[0]);
+	close(out[1]);
+	signal(SIGALRM, SIG_DFL);
+	alarm(20);
+	assert_int_equal(stop_reason, SIGALRM);
+	struct itimerval off = { 0 };
+	setitimer(ITIMER_REAL, &off, NULL); /* the 10 ms re-arm after a stop */
+	alarm(20);
 }
 
 static void test_transmit_device_writable(void **state)
@@ -285,6 +394,7 @@ static void test_receive_eof_after_reset(void **state)
 	assert_int_equal(td_used(&rx, 0).len, 0);
 }
 
+/* A read error is no end of input: it stops the guest. */
 static void test_receive_read_error(void **state)
 {
 	int fd = open("/", O_RDONLY | O_DIRECTORY);
@@ -296,13 +406,45 @@ static void test_receive_read_error(void **state)
 	post_rx(0, BUF, 8);
 	td_stderr_begin();
 	td_notify(&rx);
-	const char *err = td_stderr_end();
+	assert_string_equal(td_stderr_end(), "");
 	close(fd);
-	assert_string_equal(err, "kvmrun: virtio-console: reading standard input failed: Is a "
-			    "directory: the guest sees end of input\n");
-	assert_int_equal(td_used_idx(&rx), 1);
-	assert_int_equal(td_used(&rx, 0).len, 0);
+	assert_int_equal(stop_reason, STOP_HOST_IO_ERROR);
+	assert_int_equal(td_used_idx(&rx), 0);
 	assert_false(td_needs_reset(TD_CONSOLE));
+	td_stderr_begin();
+	int status = stop_request_report(NULL, "", 0x10);
+	assert_string_equal(td_stderr_end(), "kvmrun: guest stopped: reading the guest's input "
+			    "failed: Is a directory (rip 0x10)\n");
+	assert_int_equal(status, STATUS_KVMRUN_FAILED);
+}
+
+/* A huge file on stdin and chains that name the same 16 MiB again and
+ * again: one notification reads at most VIRTIO_PASS_BYTES_MAX. */
+static void test_receive_pass_budget(void **state)
+{
+	int fd = memfd_create("kvmrun-test-big-stdin", MFD_CLOEXEC);
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, 1ll << 40), 0); /* 1 TiB, all hole */
+	td_teardown();
+	console_ready(fd);
+	/* Chains of 3 descriptors, 8 MiB each: 24 MiB a chain. */
+	for (uint16_t i = 0; i < 4; i++) {
+		td_desc(&rx, (uint16_t)(3 * i), BUF, 8u << 20, W | N, (uint16_t)(3 * i + 1));
+		td_desc(&rx, (uint16_t)(3 * i + 1), BUF, 8u << 20, W | N, (uint16_t)(3 * i + 2));
+		td_desc(&rx, (uint16_t)(3 * i + 2), BUF, 8u << 20, W, 0);
+		td_avail_add(&rx, (uint16_t)(3 * i));
+	}
+	uint64_t before = stats.console_in_bytes;
+	td_notify(&rx);
+	assert_int_equal(td_used_idx(&rx), 1);
+	assert_int_equal(td_used(&rx, 0).len, VIRTIO_PASS_BYTES_MAX);
+	assert_int_equal(stats.console_in_bytes - before, VIRTIO_PASS_BYTES_MAX);
+	td_notify(&rx);
+	assert_int_equal(td_used_idx(&rx), 2);
+	assert_int_equal(lseek(fd, 0, SEEK_CUR), 2 * VIRTIO_PASS_BYTES_MAX);
+	close(fd);
 }
 
 static void test_receive_device_readable(void **state)
@@ -507,12 +649,16 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_transmit),
 		T(test_transmit_large),
+		T(test_transmit_pass_budget),
+		T(test_transmit_write_error),
+		T(test_transmit_blocked_then_stopped),
 		T(test_transmit_device_writable),
 		T(test_receive_from_pipe),
 		T(test_receive_eof),
 		T(test_receive_eof_mid_chain),
 		T(test_receive_eof_after_reset),
 		T(test_receive_read_error),
+		T(test_receive_pass_budget),
 		T(test_receive_device_readable),
 		T(test_receive_empty_buffer),
 		T(test_receive_bulk_from_file),

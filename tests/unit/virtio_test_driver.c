@@ -5,6 +5,8 @@
 
 #include "virtio_test_driver.h"
 
+#include "../../monitor/stop_request.h"
+
 struct td td;
 
 static void count_irq(void *ctx, uint32_t line)
@@ -19,6 +21,7 @@ void td_setup(int in_fd)
 	char err[256];
 
 	memset(&td, 0, sizeof td);
+	stop_request_forget(); /* a test that stopped the guest leaves a request */
 	if (guest_mem_alloc(&td.mem, TD_MEM_SIZE, err, sizeof err) < 0)
 		fail_msg("guest_mem_alloc: %s", err);
 	virtio_devices_init(&td.devs, &td.mem, (struct virtio_irq){ .raise = count_irq }, in_fd);
