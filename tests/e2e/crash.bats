@@ -45,3 +45,36 @@ load helpers
 		assert_stderr_has "kvmrun: guest error: unhandled MMIO: read of 4 byte(s) at 0xe0000000 (rip 0x"
 	done
 }
+
+# A guest halted with interrupts disabled can never run again: the halt
+# watch (monitor/halt_watch.h) finds it within a second, no --timeout needed.
+@test "a guest halted with interrupts off (cli; hlt): 'guest crashed' within a second, status 122, 32- and 64-bit" {
+	local start base elapsed bits guest
+	start=${EPOCHREALTIME/./}
+	kvmrun "$GUESTS/exitcode64.elf" 0
+	base=$(((${EPOCHREALTIME/./} - start) / 1000))
+	for guest in "spin32.elf halt" "spin64.elf halt" "hostile32.elf forever cli-hlt" "hostile64.elf forever cli-hlt"; do
+		start=${EPOCHREALTIME/./}
+		# shellcheck disable=SC2086
+		kvmrun "$GUESTS/"$guest </dev/null
+		elapsed=$(((${EPOCHREALTIME/./} - start) / 1000))
+		echo "$guest: found after $elapsed ms (a guest that exits at once: $base ms)"
+		assert_status 122
+		assert_stderr_has "kvmrun: guest crashed: guest halted with interrupts disabled, nothing can wake it (rip 0x"
+		assert_stderr_has "rflags=0x"
+		((elapsed - base < 1000))
+	done
+}
+
+@test "with --timeout too, a halted guest is a crash (122), found before the limit" {
+	kvmrun --timeout=10s "$GUESTS/spin64.elf" halt
+	assert_status 122
+	assert_stderr_has "kvmrun: guest crashed: guest halted with interrupts disabled"
+	[[ "$stderr" != *"time limit"* ]]
+}
+
+@test "a guest waiting with interrupts on (sti; hlt) is not a crash: only the time limit stops it" {
+	kvmrun --timeout=1500ms "$GUESTS/hostile64.elf" forever sti-hlt </dev/null
+	assert_status 124
+	assert_stderr_has "kvmrun: guest stopped: time limit of 1500ms reached"
+}

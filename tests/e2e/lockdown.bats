@@ -66,10 +66,30 @@ start_spinner() {
 	done
 }
 
-@test "--timeout stops a guest halted with interrupts off (cli; hlt)" {
-	kvmrun --timeout=500ms "$GUESTS/spin32.elf" halt
+@test "--timeout without a unit means seconds, and the report says so" {
+	kvmrun --timeout=1 "$GUESTS/spin64.elf"
 	assert_status 124
-	assert_stderr_has "kvmrun: guest stopped: time limit of 500ms reached"
+	assert_stderr_has "kvmrun: guest stopped: time limit of 1s reached (rip 0x"
+	kvmrun --timeout=0.5 "$GUESTS/spin32.elf"
+	assert_status 124
+	assert_stderr_has "kvmrun: guest stopped: time limit of 0.5s reached (rip 0x"
+}
+
+@test "a --timeout that rounds to 0 ns is the shortest limit, not none" {
+	SECONDS=0
+	kvmrun --timeout=0.0000001ms "$GUESTS/spin64.elf"
+	assert_status 124
+	assert_stderr_has "kvmrun: guest stopped: time limit of 0.0000001ms reached (rip 0x"
+	[[ $SECONDS -le 10 ]]
+}
+
+@test "a SIGALRM nobody asked for (no --timeout): status 142, no time limit named" {
+	start_spinner
+	kill -ALRM "$pid"
+	wait "$pid" || status=$?
+	pid=
+	[[ $status -eq 142 ]]
+	grep -q '^kvmrun: guest stopped: alarm (SIGALRM) (rip 0x' "$tmp/err"
 }
 
 @test "--timeout does not touch a guest that ends in time" {

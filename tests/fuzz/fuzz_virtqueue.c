@@ -38,6 +38,9 @@
 #include <kvmrun/virtio_mmio.h>
 
 #include "../../monitor/ioapic.h"
+#include "../../monitor/stats.h"
+#include "../../monitor/stop_request.h"
+#include "../../monitor/virtio/pass.h"
 #include "../../monitor/virtio/devices.h"
 
 #define FUZZ_RAM (64u << 10)
@@ -162,6 +165,12 @@ static void queue_setup(uint8_t dev, uint8_t queue, uint16_t size, uint16_t desc
 	reg_write(dev, VIRTIO_MMIO_QUEUE_READY, 1);
 }
 
+/* Bytes moved between the guest's buffers and the host, in all. */
+static uint64_t moved_bytes(void)
+{
+	return stats.console_out_bytes + stats.console_in_bytes + stats.rng_bytes;
+}
+
 static void run_op(struct input *in, uint8_t op)
 {
 	uint8_t where, len, dev, queue, bytes[255];
@@ -198,8 +207,13 @@ static void run_op(struct input *in, uint8_t op)
 			queue_setup(dev, queue, size, desc, avail, used);
 		break;
 	case OP_NOTIFY:
-		if (!take(in, &dev, 1) && !take(in, &queue, 1))
+		if (!take(in, &dev, 1) && !take(in, &queue, 1)) {
+			uint64_t before = moved_bytes();
 			reg_write(dev, VIRTIO_MMIO_QUEUE_NOTIFY, queue);
+			/* One notification's work is bounded (pass.h). */
+			if (moved_bytes() - before > VIRTIO_PASS_BYTES_MAX)
+				abort();
+		}
 		break;
 	case OP_IOAPIC:
 		ioapic_access(in);
@@ -255,6 +269,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int in_fd = make_input(&in);
 	if (in_fd < 0)
 		return 0;
+	stop_request_forget();
 	ioapic_init(&ioapic, (struct ioapic_ops){ .deliver = check_msi,
 						   .level_pins_changed = check_routes });
 	virtio_devices_init(&devs, &mem, (struct virtio_irq){ .raise = ioapic_raise, .ctx = &ioapic },

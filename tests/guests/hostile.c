@@ -43,6 +43,8 @@ static int failures;
 
 /* ------------------------------------------------------------ utilities */
 
+static int usage_error(const char *what);
+
 static void fail(const char *what)
 {
 	printf("FAIL: %s\n", what);
@@ -647,6 +649,23 @@ static void atk_self_overwrite(void)
 								       : "device live");
 }
 
+/* A transmit chain of 1 MiB + 1 byte: more than a device-readable chain
+ * may carry; nothing of it may reach stdout. */
+static void atk_tx_long(void)
+{
+	struct hq q;
+
+	if (hq_up(&q, con_win, VIRTIO_CONSOLE_TRANSMITQ, 8) < 0) {
+		fail("cannot bring virtio-console up by hand");
+		return;
+	}
+	memset(at(scratch + OFF_FLOOD), 'x', FLOOD_CHUNK);
+	set_desc(&q, 0, scratch + OFF_FLOOD, FLOOD_CHUNK, VIRTQ_DESC_F_NEXT, 1);
+	set_desc(&q, 1, scratch + OFF_FLOOD, 1, 0, 0);
+	submit(&q, VIRTIO_CONSOLE_TRANSMITQ, 0);
+	expect_needs_reset("tx-long", &q);
+}
+
 /* Queue registers written while the queue is ready: ignored. */
 static void atk_live_reconfig(void)
 {
@@ -1178,6 +1197,62 @@ static int do_flood(const char *how, uint64_t mib)
 	return 0;
 }
 
+/* A queue of 256 entries that all name one chain over the same 1 MiB of
+ * scratch memory, on the console's receiveq ("rx": 256 device-writable
+ * descriptors, 256 MiB a chain), its transmitq ("tx": one 1 MiB
+ * descriptor, the most a device-readable chain may carry) or the rng
+ * ("rng": as rx). Before the monitor bounded it, one notification of rx
+ * asked for 64 GiB of input. "once": notify once, then say what the device
+ * took and exit; "forever": keep the queue full and notify without end. */
+static int do_bulk(const char *dev, const char *how)
+{
+	int tx = strcmp(dev, "tx") == 0, rng = strcmp(dev, "rng") == 0;
+	uintptr_t win = rng ? rng_win : con_win;
+	uint32_t index = tx ? VIRTIO_CONSOLE_TRANSMITQ : 0;
+	uint64_t buf = scratch + OFF_FLOOD;
+	uint16_t ndesc = tx ? 1 : 256;
+	struct hq q;
+
+	if (!tx && !rng && strcmp(dev, "rx") != 0)
+		return usage_error("bulk rx|tx|rng once|forever");
+	memset(at(buf), '~', FLOOD_CHUNK);
+	/* Said first: the runtime's console driver, started by the first
+	 * output, would reset a console set up by hand before it. */
+	int forever = strcmp(how, "forever") == 0;
+	if (forever)
+		about_to(dev);
+	if (hq_up(&q, win, index, 256) < 0) {
+		printf("cannot bring %s up by hand\n", dev);
+		return 1;
+	}
+	for (uint16_t i = 0; i < ndesc; i++)
+		set_desc(&q, i, buf, FLOOD_CHUNK,
+			 (tx ? 0 : VIRTQ_DESC_F_WRITE) | (i + 1 < ndesc ? VIRTQ_DESC_F_NEXT : 0),
+			 (uint16_t)(i + 1));
+	for (unsigned i = 0; i < q.size; i++)
+		offer(&q, 0);
+	if (forever) {
+		for (;;) {
+			while ((uint16_t)(q.avail_idx - q.used->idx) < q.size)
+				offer(&q, 0);
+			notify(&q, index);
+		}
+	}
+	notify(&q, index);
+	uint16_t used = q.used->idx;
+	uint64_t bytes = 0;
+	for (uint16_t i = 0; i < used; i++)
+		bytes += tx ? FLOOD_CHUNK : q.used->ring[i % q.size].len;
+	int reset = (dev_status(win) & VIRTIO_STATUS_DEVICE_NEEDS_RESET) != 0;
+	/* Said through the early console: this device may be the console. */
+	char line[160];
+	int n = snprintf(line, sizeof line, "bulk %s: one notification took %u of %u chains, "
+			 "%llu bytes%s\n", dev, used, q.size, (unsigned long long)bytes,
+			 reset ? ", device needs reset" : "");
+	kvmrun_debug_write(line, (uint32_t)n);
+	return 0;
+}
+
 /* Hundreds of driver errors on both devices, a reset before each. */
 static int do_error_flood(unsigned rounds)
 {
@@ -1213,6 +1288,12 @@ static int do_error_flood(unsigned rounds)
 	return 0;
 }
 
+static int usage_error(const char *what)
+{
+	printf("usage: hostile %s\n", what);
+	return 2;
+}
+
 static int do_forever(const char *how)
 {
 	about_to(how);
@@ -1222,6 +1303,10 @@ static int do_forever(const char *how)
 	if (strcmp(how, "cli-hlt") == 0)
 		for (;;)
 			__asm__ volatile("cli; hlt");
+	/* Halted, but an interrupt could wake it: not a crash. */
+	if (strcmp(how, "sti-hlt") == 0)
+		for (;;)
+			__asm__ volatile("sti; hlt");
 	if (strcmp(how, "mmio-spin") == 0)
 		for (;;)
 			(void)rd32(rng_win, VIRTIO_MMIO_STATUS);
@@ -1293,12 +1378,14 @@ static const struct attack vq_attacks[] = {
 	{ "status", atk_status },
 	{ "ignored", atk_ignored },
 	{ "width", atk_width },
+	{ "tx-long", atk_tx_long },
 };
 
 static int usage(void)
 {
 	printf("usage: hostile vq ATTACK... | high [LEN] | mmio r|w WIDTH ADDR | hypercall HOW |\n"
-	       "       flood virtio|early MIB | error-flood ROUNDS | forever HOW | exec ADDR\n");
+	       "       flood virtio|early MIB | bulk rx|tx|rng once|forever | error-flood ROUNDS |\n"
+	       "       forever HOW | exec ADDR\n");
 	return 2;
 }
 
@@ -1334,6 +1421,8 @@ int main(int argc, char **argv)
 		return do_hypercall(argv[2]);
 	if (strcmp(cmd, "flood") == 0 && argc > 3)
 		return do_flood(argv[2], num(argv[3]));
+	if (strcmp(cmd, "bulk") == 0 && argc > 3)
+		return do_bulk(argv[2], argv[3]);
 	if (strcmp(cmd, "error-flood") == 0 && argc > 2)
 		return do_error_flood((unsigned)num(argv[2]));
 	if (strcmp(cmd, "exec") == 0 && argc > 2)
