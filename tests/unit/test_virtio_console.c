@@ -7,7 +7,12 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <sys/mman.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/user.h>
+#include <time.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -418,6 +423,70 @@ static void test_receive_read_error(void **state)
 	assert_int_equal(status, STATUS_KVMRUN_FAILED);
 }
 
+/* Input that poll() calls ready and read() then blocks on: another reader
+ * took it in between (here: the test, which drains the pipe while the
+ * device is stopped at the entry of its read, under ptrace). The blocked
+ * read must end at a stop request, not be retried for ever. The device
+ * runs in a traced child, so that a regression fails the test instead of
+ * hanging it. */
+static void test_receive_read_blocks_then_stopped(void **state)
+{
+	int status;
+	char err[256];
+
+	(void)state;
+	feed("z", 1);
+	pid_t child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		post_rx(0, BUF, 8);
+		if (stop_request_install(NULL, 0, err, sizeof err) < 0 ||
+		    ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0)
+			_exit(2);
+		raise(SIGSTOP);
+		alarm(1); /* the --timeout */
+		td_notify(&rx);
+		_exit(stop_reason == SIGALRM && td_used_idx(&rx) == 0 ? 0 : 3);
+	}
+	assert_int_equal(waitpid(child, &status, 0), child);
+	assert_true(WIFSTOPPED(status));
+	ptrace(PTRACE_SETOPTIONS, child, NULL, (void *)(long)PTRACE_O_TRACESYSGOOD);
+	int drained = 0, sig = 0;
+	struct timespec start, now;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		ptrace(PTRACE_SYSCALL, child, NULL, (void *)(long)sig);
+		sig = 0;
+		assert_int_equal(waitpid(child, &status, 0), child);
+		if (WIFEXITED(status) || WIFSIGNALED(status))
+			break;
+		if (WSTOPSIG(status) == (SIGTRAP | 0x80)) {
+			struct user_regs_struct regs;
+			ptrace(PTRACE_GETREGS, child, NULL, &regs);
+			/* At the entry of the device's read of its input: take the
+			 * input away first (entry and exit stops alternate; a
+			 * second stop at the same call is its exit). */
+			if (!drained && regs.orig_rax == SYS_read && regs.rdi == (unsigned long)in_pipe[0] &&
+			    regs.rax == (unsigned long)-ENOSYS) {
+				char c;
+				assert_int_equal(read(in_pipe[0], &c, 1), 1);
+				drained = 1;
+			}
+		} else {
+			sig = WSTOPSIG(status); /* SIGALRM: hand it on */
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - start.tv_sec > 5) {
+			kill(child, SIGKILL);
+			waitpid(child, &status, 0);
+			fail_msg("the device's blocked read did not end at the stop request");
+		}
+	}
+	assert_true(drained);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 /* A huge file on stdin and chains that name the same 16 MiB again and
  * again: one notification reads at most VIRTIO_PASS_BYTES_MAX. */
 static void test_receive_pass_budget(void **state)
@@ -659,6 +728,7 @@ int main(void)
 		T(test_receive_eof_after_reset),
 		T(test_receive_read_error),
 		T(test_receive_pass_budget),
+		T(test_receive_read_blocks_then_stopped),
 		T(test_receive_device_readable),
 		T(test_receive_empty_buffer),
 		T(test_receive_bulk_from_file),
