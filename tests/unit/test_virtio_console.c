@@ -203,6 +203,17 @@ static void test_transmit_pass_budget(void **state)
 	assert_false(td_needs_reset(TD_CONSOLE));
 }
 
+/* A host I/O error stopped the guest: the exit loop's report is this line
+ * (the guest at rip 0x1234) and the status STATUS_KVMRUN_FAILED. */
+static void assert_io_error_stop(const char *line)
+{
+	assert_int_equal(stop_reason, STOP_HOST_IO_ERROR);
+	td_stderr_begin();
+	int status = stop_request_report(NULL, "", 0x1234);
+	assert_string_equal(td_stderr_end(), line);
+	assert_int_equal(status, STATUS_KVMRUN_FAILED);
+}
+
 /* Output that cannot be written (a full disk) stops the guest: reported
  * once, status STATUS_KVMRUN_FAILED. */
 static void test_transmit_write_error(void **state)
@@ -222,14 +233,10 @@ static void test_transmit_write_error(void **state)
 	dup2(saved, STDOUT_FILENO);
 	close(saved);
 	close(full);
-	assert_int_equal(stop_reason, STOP_HOST_IO_ERROR);
 	/* The pass ends at the stop: the second chain is not taken. */
 	assert_int_equal(td_used_idx(&tx), 1);
-	td_stderr_begin();
-	int status = stop_request_report(NULL, "", 0x1234);
-	assert_string_equal(td_stderr_end(), "kvmrun: guest stopped: writing the guest's output "
-			    "failed: No space left on device (rip 0x1234)\n");
-	assert_int_equal(status, STATUS_KVMRUN_FAILED);
+	assert_io_error_stop("kvmrun: guest stopped: writing the guest's output failed: No space "
+			     "left on device (rip 0x1234)\n");
 }
 
 /* A transmit blocked on a pipe nobody reads ends at a stop signal. */
@@ -413,14 +420,10 @@ static void test_receive_read_error(void **state)
 	td_notify(&rx);
 	assert_string_equal(td_stderr_end(), "");
 	close(fd);
-	assert_int_equal(stop_reason, STOP_HOST_IO_ERROR);
 	assert_int_equal(td_used_idx(&rx), 0);
 	assert_false(td_needs_reset(TD_CONSOLE));
-	td_stderr_begin();
-	int status = stop_request_report(NULL, "", 0x10);
-	assert_string_equal(td_stderr_end(), "kvmrun: guest stopped: reading the guest's input "
-			    "failed: Is a directory (rip 0x10)\n");
-	assert_int_equal(status, STATUS_KVMRUN_FAILED);
+	assert_io_error_stop("kvmrun: guest stopped: reading the guest's input failed: Is a "
+			     "directory (rip 0x1234)\n");
 }
 
 /* Input that poll() calls ready and read() then blocks on: another reader

@@ -5,7 +5,11 @@
 
 #include <kvmrun/virtio_mmio.h>
 
+#include <errno.h>
+
 #include "../../monitor/stats.h"
+#include "../../monitor/stop_request.h"
+#include "../../monitor/virtio/pass.h"
 #include "virtio_test_driver.h"
 
 #define W VIRTQ_DESC_F_WRITE
@@ -366,6 +370,41 @@ static void test_rng_chain_cap(void **state)
 	assert_int_equal(td_used(&q, 0).len, VIRTIO_RNG_CHAIN_MAX);
 }
 
+/* One notification fills at most VIRTIO_PASS_BYTES_MAX: of 32 chains of
+ * 2 MiB (each capped at 1 MiB), 16; the rest on the next notification. */
+static void test_rng_pass_budget(void **state)
+{
+	(void)state;
+	td_write(TD_RNG, VIRTIO_MMIO_STATUS, 0);
+	rng_ready(32);
+	for (unsigned i = 0; i < 32; i++) {
+		td_desc(&q, i, BUF, 2u << 20, W, 0);
+		td_avail_add(&q, (uint16_t)i);
+	}
+	uint64_t before = stats.rng_bytes;
+	td_notify(&q);
+	assert_int_equal(td_used_idx(&q), VIRTIO_PASS_BYTES_MAX / VIRTIO_RNG_CHAIN_MAX);
+	assert_int_equal(stats.rng_bytes - before, VIRTIO_PASS_BYTES_MAX);
+	assert_int_equal(td.irqs, 1);
+	td_notify(&q);
+	assert_int_equal(td_used_idx(&q), 32);
+	assert_false(td_needs_reset(TD_RNG));
+}
+
+/* A stop request ends the pass before the next chain: nothing is taken. */
+static void test_pass_stops_at_a_stop_request(void **state)
+{
+	(void)state;
+	td_desc(&q, 0, BUF, 16, W, 0);
+	td_avail_add(&q, 0);
+	stop_request_io_error("testing", EIO);
+	td_notify(&q);
+	assert_int_equal(td_used_idx(&q), 0);
+	stop_request_forget();
+	td_notify(&q);
+	assert_int_equal(td_used_idx(&q), 1);
+}
+
 /* Straight through the virtq API: peek does not take, complete does. */
 static void test_peek_then_complete(void **state)
 {
@@ -426,6 +465,8 @@ int main(void)
 		T(test_avail_idx_backwards),
 		T(test_full_queue),
 		T(test_rng_chain_cap),
+		T(test_rng_pass_budget),
+		T(test_pass_stops_at_a_stop_request),
 		T(test_peek_then_complete),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
