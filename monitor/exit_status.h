@@ -6,10 +6,11 @@
 
 enum kvmrun_status {
 	STATUS_GUEST_ERROR = 121,   /* guest touched a port/MMIO nobody serves, bad hypercall */
-	STATUS_GUEST_CRASH = 122,   /* triple fault, failed entry, KVM internal error */
+	STATUS_GUEST_CRASH = 122,   /* triple fault, failed entry, KVM internal error, cli; hlt */
 	STATUS_UNKNOWN_EXIT = 123,  /* a VM exit kvmrun does not know */
 	STATUS_TIMEOUT = 124,       /* reserved for the wall-clock limit */
-	STATUS_KVMRUN_FAILED = 125, /* usage error, KVM unavailable, host failure */
+	STATUS_KVMRUN_FAILED = 125, /* usage error, KVM unavailable, host failure (a lost write of
+				     * the guest's output, a failed read of its input) */
 	STATUS_APP_UNUSABLE = 126,  /* the app is not an ELF kvmrun can boot */
 	STATUS_APP_NOT_FOUND = 127, /* the app file does not exist */
 	STATUS_SECCOMP_KILLED = 159, /* 128 + SIGSYS: the seccomp filter stopped kvmrun */
