@@ -10,8 +10,6 @@
 #define VIRTQ_DESC_F_WRITE 2u    /* device-writable (otherwise device-readable) */
 #define VIRTQ_DESC_F_INDIRECT 4u /* not offered by kvmrun's devices */
 
-#define VIRTQ_MAX_SIZE 32768u
-
 /* kvmrun's devices take at most this many bytes in one chain they read
  * (the console's transmitq): a longer chain is a driver error, and the
  * device needs reset. The same limit as KVMRUN_DEBUG_WRITE_MAX. */

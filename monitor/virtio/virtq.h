@@ -2,7 +2,11 @@
  * the driver set up, walking its descriptor chains and handing them back
  * through the used ring. The rings live in guest memory and the guest may
  * have put anything there, so every index and address is checked before
- * use and every access goes through guest_mem_ptr(). */
+ * use. Buffers are reached through guest_mem_ptr(), one check per
+ * descriptor; the three ring areas through host pointers kept from
+ * QueueReady, when guest_mem_ptr() checked each area whole (guest RAM is
+ * mapped once and never moves, so the check holds while the queue is
+ * ready), and every index into them is reduced modulo the queue size. */
 #ifndef KVMRUN_MONITOR_VIRTQ_H
 #define KVMRUN_MONITOR_VIRTQ_H
 
