@@ -16,7 +16,6 @@
 #include "start_info_build.h"
 #include "stats.h"
 #include "stop_request.h"
-#include "wait_hypercall.h"
 
 static uint64_t guest_rip(const struct vm *vm)
 {
@@ -81,13 +80,12 @@ static int handle_io(struct vm *vm, struct virtio_devices *devs, int *status)
 		*status = STATUS_GUEST_ERROR;
 		return 1;
 	}
-	const uint8_t *data = (const uint8_t *)run + run->io.data_offset;
-	enum hypercall_result rc = wait_hypercall_handle(devs, run->io.port, run->io.direction,
-							 run->io.size, run->io.count, why, sizeof why);
-	if (rc == HC_UNHANDLED)
-		rc = hypercall_handle(&vm->mem, run->io.port, run->io.direction, run->io.size,
-				      run->io.count, data, status, why, sizeof why);
-	switch (rc) {
+	const struct io_access io = {
+		.port = run->io.port, .direction = run->io.direction, .size = run->io.size,
+		.count = run->io.count, .data = (const uint8_t *)run + run->io.data_offset,
+	};
+	const struct hypercall_ctx ctx = { .mem = &vm->mem, .devs = devs, .status = status };
+	switch (hypercall_handle(&ctx, &io, why, sizeof why)) {
 	case HC_CONTINUE:
 		return 0;
 	case HC_EXIT:

@@ -8,24 +8,24 @@
 #include "diag.h"
 #include "stats.h"
 
-int hypercall_check_form(uint16_t port, uint8_t direction, uint8_t size, uint32_t count,
-			 char *err, size_t errlen)
+static enum hypercall_result exit_guest(const struct hypercall_ctx *ctx, uint32_t value,
+					char *err, size_t errlen)
 {
-	if (direction == KVM_EXIT_IO_OUT && size == 4 && count == 1)
-		return 0;
-	diag_set(err, errlen, "hypercall port 0x%x takes one 32-bit out, got %s of %u byte(s) x%u",
-		 port, direction == KVM_EXIT_IO_OUT ? "out" : "in", size, count);
-	return -1;
+	(void)err;
+	(void)errlen;
+	*ctx->status = (int)(value & 0xff);
+	return HC_EXIT;
 }
 
-static enum hypercall_result debug_write(const struct guest_mem *mem, uint32_t gpa,
+/* value: the guest-physical address of a struct kvmrun_debug_write. */
+static enum hypercall_result debug_write(const struct hypercall_ctx *ctx, uint32_t value,
 					 char *err, size_t errlen)
 {
 	struct kvmrun_debug_write req;
-	const void *desc = guest_mem_ptr(mem, gpa, sizeof req);
+	const void *desc = guest_mem_ptr(ctx->mem, value, sizeof req);
 
 	if (!desc) {
-		diag_set(err, errlen, "debug write: request at 0x%x is not in guest RAM", gpa);
+		diag_set(err, errlen, "debug write: request at 0x%x is not in guest RAM", value);
 		return HC_BAD_REQUEST;
 	}
 	memcpy(&req, desc, sizeof req); /* one copy: the guest cannot change it under us */
@@ -34,7 +34,7 @@ static enum hypercall_result debug_write(const struct guest_mem *mem, uint32_t g
 			 KVMRUN_DEBUG_WRITE_MAX);
 		return HC_BAD_REQUEST;
 	}
-	const void *bytes = guest_mem_ptr(mem, req.data, req.len);
+	const void *bytes = guest_mem_ptr(ctx->mem, req.data, req.len);
 	if (!bytes) {
 		diag_set(err, errlen, "debug write: buffer [0x%llx, +%u) is not in guest RAM",
 			 (unsigned long long)req.data, req.len);
@@ -45,21 +45,44 @@ static enum hypercall_result debug_write(const struct guest_mem *mem, uint32_t g
 	return HC_CONTINUE;
 }
 
-enum hypercall_result hypercall_handle(const struct guest_mem *mem, uint16_t port,
-				       uint8_t direction, uint8_t size, uint32_t count,
-				       const uint8_t *data, int *status,
+/* The value is ignored: the console says whether there is anything to
+ * wait for (virtio_console_wait()). */
+static enum hypercall_result wait_for_input(const struct hypercall_ctx *ctx, uint32_t value,
+					    char *err, size_t errlen)
+{
+	(void)value;
+	(void)err;
+	(void)errlen;
+	virtio_devices_wait(ctx->devs);
+	return HC_CONTINUE;
+}
+
+static const struct hypercall {
+	uint16_t port;
+	enum hypercall_result (*serve)(const struct hypercall_ctx *ctx, uint32_t value,
+				       char *err, size_t errlen);
+} hypercalls[] = {
+	{ KVMRUN_PORT_EXIT, exit_guest },
+	{ KVMRUN_PORT_DEBUG_WRITE, debug_write },
+	{ KVMRUN_PORT_WAIT, wait_for_input },
+};
+
+enum hypercall_result hypercall_handle(const struct hypercall_ctx *ctx, const struct io_access *io,
 				       char *err, size_t errlen)
 {
+	const struct hypercall *hc = NULL;
 	uint32_t value;
 
-	if (port != KVMRUN_PORT_EXIT && port != KVMRUN_PORT_DEBUG_WRITE)
+	for (size_t i = 0; i < sizeof hypercalls / sizeof hypercalls[0] && !hc; i++)
+		if (hypercalls[i].port == io->port)
+			hc = &hypercalls[i];
+	if (!hc)
 		return HC_UNHANDLED;
-	if (hypercall_check_form(port, direction, size, count, err, errlen) < 0)
+	if (io->direction != KVM_EXIT_IO_OUT || io->size != 4 || io->count != 1) {
+		diag_set(err, errlen, "hypercall port 0x%x takes one 32-bit out, got %s of %u byte(s) x%u",
+			 io->port, io->direction == KVM_EXIT_IO_OUT ? "out" : "in", io->size, io->count);
 		return HC_BAD_REQUEST;
-	memcpy(&value, data, sizeof value);
-	if (port == KVMRUN_PORT_EXIT) {
-		*status = (int)(value & 0xff);
-		return HC_EXIT;
 	}
-	return debug_write(mem, value, err, errlen);
+	memcpy(&value, io->data, sizeof value);
+	return hc->serve(ctx, value, err, errlen);
 }

@@ -1,11 +1,15 @@
-/* Port-I/O hypercalls (include/kvmrun/hypercall.h), served in the exit loop. */
+/* Port-I/O hypercalls (include/kvmrun/hypercall.h), served in the exit
+ * loop: one table, port -> handler, in hypercall.c. Every hypercall is one
+ * 32-bit out whose value is its argument. */
 #ifndef KVMRUN_HYPERCALL_PORTS_H
 #define KVMRUN_HYPERCALL_PORTS_H
 
 #include <linux/kvm.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "guest_mem.h"
+#include "virtio/devices.h"
 
 enum hypercall_result {
 	HC_CONTINUE,    /* served; run the guest on */
@@ -14,15 +18,28 @@ enum hypercall_result {
 	HC_BAD_REQUEST, /* a hypercall port with a malformed request; err says why */
 };
 
-/* Every hypercall is one 32-bit out: 0 if this exit is that, else -1 with
- * err naming the port and what the guest did instead. */
-int hypercall_check_form(uint16_t port, uint8_t direction, uint8_t size, uint32_t count,
-			 char *err, size_t errlen);
+/* One KVM_EXIT_IO exit, as api.rst describes it: data points at size *
+ * count bytes (already checked to lie inside the run structure). */
+struct io_access {
+	uint16_t port;
+	uint8_t direction; /* KVM_EXIT_IO_IN or KVM_EXIT_IO_OUT */
+	uint8_t size;
+	uint32_t count;
+	const uint8_t *data;
+};
 
-/* io is run->io of a KVM_EXIT_IO exit; data its data bytes. */
-enum hypercall_result hypercall_handle(const struct guest_mem *mem, uint16_t port,
-				       uint8_t direction, uint8_t size, uint32_t count,
-				       const uint8_t *data, int *status,
+/* What the hypercalls reach: guest memory, the devices (the wait), and
+ * where the exit hypercall puts the guest's status. */
+struct hypercall_ctx {
+	const struct guest_mem *mem;
+	struct virtio_devices *devs;
+	int *status;
+};
+
+/* Serve io if its port is a hypercall port: HC_UNHANDLED when it is not,
+ * HC_BAD_REQUEST (err names the port and what the guest did) when it is
+ * not one 32-bit out or its request is malformed. */
+enum hypercall_result hypercall_handle(const struct hypercall_ctx *ctx, const struct io_access *io,
 				       char *err, size_t errlen);
 
 #endif

@@ -1,4 +1,5 @@
-/* hypercall.c: the exit and debug-write ports. */
+/* hypercall.c: the hypercall table, the exit and debug-write ports (the
+ * wait port is test_virtio_console.c's). */
 #include "unit.h"
 
 #include <errno.h>
@@ -29,13 +30,24 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* One port access through the hypercall table, as the exit loop makes it. */
+static enum hypercall_result port_io(uint16_t port, uint8_t direction, uint8_t size, uint32_t count,
+				     const uint8_t *data, int *status, char *err, size_t errlen)
+{
+	const struct io_access io = { .port = port, .direction = direction, .size = size,
+				      .count = count, .data = data };
+	const struct hypercall_ctx ctx = { .mem = &mem, .devs = NULL, .status = status };
+
+	return hypercall_handle(&ctx, &io, err, errlen);
+}
+
 static enum hypercall_result outl(uint16_t port, uint32_t value, int *status, char *err)
 {
 	uint8_t data[4];
 
 	memcpy(data, &value, 4);
 	err[0] = '\0';
-	return hypercall_handle(&mem, port, KVM_EXIT_IO_OUT, 4, 1, data, status, err, ERRLEN);
+	return port_io(port, KVM_EXIT_IO_OUT, 4, 1, data, status, err, ERRLEN);
 }
 
 static void exit_status(uint32_t value, int expect)
@@ -69,8 +81,8 @@ static void bad_io(uint16_t port, uint8_t direction, uint8_t size, uint32_t coun
 	char err[ERRLEN] = "";
 	int status = -12345;
 
-	assert_int_equal(hypercall_handle(&mem, port, direction, size, count, data, &status, err,
-					  sizeof err), HC_BAD_REQUEST);
+	assert_int_equal(port_io(port, direction, size, count, data, &status, err, sizeof err),
+			 HC_BAD_REQUEST);
 	assert_contains(err, why);
 	assert_int_equal(status, -12345);
 }
@@ -103,8 +115,8 @@ static void test_other_ports(void **state)
 	for (size_t i = 0; i < sizeof ports / sizeof ports[0]; i++) {
 		assert_int_equal(outl(ports[i], 0, &status, err), HC_UNHANDLED);
 		uint8_t data[4] = { 0 };
-		assert_int_equal(hypercall_handle(&mem, ports[i], KVM_EXIT_IO_IN, 1, 1, data,
-						  &status, err, ERRLEN), HC_UNHANDLED);
+		assert_int_equal(port_io(ports[i], KVM_EXIT_IO_IN, 1, 1, data, &status, err, ERRLEN),
+				 HC_UNHANDLED);
 	}
 	assert_int_equal(status, -12345);
 }
