@@ -21,7 +21,7 @@
 extern volatile sig_atomic_t halt_watch_due;
 
 /* Create and start the timer (a POSIX timer on CLOCK_MONOTONIC that
- * raises HALT_WATCH_SIGNAL). 0, or -1 with err set. */
+ * raises SIGRTMIN, a signal nobody else sends). 0, or -1 with err set. */
 int halt_watch_start(char *err, size_t errlen);
 
 #endif
