@@ -14,7 +14,7 @@ void console_out_write(const void *data, size_t len)
 
 	/* Once a stop is requested the rest is dropped rather than waited for. */
 	while (len > 0 && !reader_gone && !stop_requested()) {
-		ssize_t n = write(STDOUT_FILENO, p, len < HOST_IO_STEP_MAX ? len : HOST_IO_STEP_MAX);
+		ssize_t n = write(STDOUT_FILENO, p, host_io_step(len));
 		if (n > 0) {
 			p += n;
 			len -= (size_t)n;

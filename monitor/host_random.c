@@ -15,7 +15,7 @@ size_t host_random_fill(void *buf, size_t len)
 	size_t done = 0;
 
 	while (done < len && !stop_requested()) {
-		size_t want = len - done < HOST_IO_STEP_MAX ? len - done : HOST_IO_STEP_MAX;
+		size_t want = host_io_step(len - done);
 		long n = syscall(SYS_getrandom, p + done, want, 0);
 		if (n > 0) {
 			done += (size_t)n;

@@ -24,6 +24,12 @@
  * under a millisecond natively, a few in the KVM sandbox. */
 #define HOST_IO_STEP_MAX (256u << 10)
 
+/* The size of the next host call when left bytes remain to be moved. */
+static inline size_t host_io_step(size_t left)
+{
+	return left < HOST_IO_STEP_MAX ? left : HOST_IO_STEP_MAX;
+}
+
 /* Why the guest is being stopped: 0 (it is not), a signal number, or
  * STOP_HOST_IO_ERROR. */
 #define STOP_HOST_IO_ERROR (-1)

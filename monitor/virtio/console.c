@@ -56,7 +56,7 @@ static size_t read_input(struct virtio_console *con, uint8_t *buf, size_t len)
 	size_t total = 0;
 
 	while (total < len && !con->in_eof && !stop_requested() && input_ready(con)) {
-		size_t want = len - total < HOST_IO_STEP_MAX ? len - total : HOST_IO_STEP_MAX;
+		size_t want = host_io_step(len - total);
 		ssize_t n = read(con->in_fd, buf + total, want);
 		if (n > 0) {
 			total += (size_t)n;
