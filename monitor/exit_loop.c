@@ -116,9 +116,9 @@ static int handle_mmio(struct vm *vm, struct virtio_devices *devs, int *status)
 				run->mmio.is_write))
 		return 0;
 	uint64_t gpa = run->mmio.phys_addr;
-	if (gpa >= IOAPIC_BASE && gpa - IOAPIC_BASE < IOAPIC_WINDOW_SIZE) {
+	if (gpa >= KVMRUN_IOAPIC_BASE && gpa - KVMRUN_IOAPIC_BASE < KVMRUN_IOAPIC_SIZE) {
 		char why[256];
-		if (ioapic_mmio(&vm->ioapic, gpa - IOAPIC_BASE, run->mmio.data, run->mmio.len,
+		if (ioapic_mmio(&vm->ioapic, gpa - KVMRUN_IOAPIC_BASE, run->mmio.data, run->mmio.len,
 				run->mmio.is_write, why, sizeof why) == 0)
 			return 0;
 		diag("guest error: %s (rip 0x%llx)", why, (unsigned long long)guest_rip(vm));

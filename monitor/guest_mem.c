@@ -8,7 +8,7 @@
 
 void guest_mem_layout(struct guest_mem *mem, uint64_t size)
 {
-	uint64_t low = size < GUEST_MMIO_HOLE_START ? size : GUEST_MMIO_HOLE_START;
+	uint64_t low = size < KVMRUN_MMIO_HOLE_START ? size : KVMRUN_MMIO_HOLE_START;
 
 	mem->size = size;
 	mem->nranges = 1;
@@ -16,7 +16,7 @@ void guest_mem_layout(struct guest_mem *mem, uint64_t size)
 	if (size > low) {
 		mem->nranges = 2;
 		mem->range[1] = (struct guest_ram_range){
-			.gpa = GUEST_HIGH_RAM_START, .size = size - low, .host_offset = low,
+			.gpa = KVMRUN_HIGH_RAM_START, .size = size - low, .host_offset = low,
 		};
 	}
 }

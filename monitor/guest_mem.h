@@ -8,8 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define GUEST_MMIO_HOLE_START 0xc0000000ull /* low RAM ends here at most */
-#define GUEST_HIGH_RAM_START 0x100000000ull /* the rest continues at 4 GiB */
+#include <kvmrun/machine_layout.h> /* KVMRUN_MMIO_HOLE_START, KVMRUN_HIGH_RAM_START */
 
 struct guest_ram_range {
 	uint64_t gpa;         /* guest-physical start */

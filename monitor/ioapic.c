@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <kvmrun/machine_layout.h>
+
 #define REG_ID 0x00u
 #define REG_VERSION 0x01u
 #define REG_ARBITRATION 0x02u
@@ -41,7 +43,7 @@ struct ioapic_msi ioapic_msi_of(uint64_t rte)
 {
 	uint32_t dest = (uint32_t)(rte >> IOAPIC_RTE_DEST_SHIFT);
 	struct ioapic_msi msi = {
-		.address = 0xfee00000u | dest << 12 | (rte & IOAPIC_RTE_DEST_LOGICAL ? 1u << 2 : 0),
+		.address = KVMRUN_LAPIC_BASE | dest << 12 | (rte & IOAPIC_RTE_DEST_LOGICAL ? 1u << 2 : 0),
 		.data = (uint32_t)(rte & IOAPIC_RTE_VECTOR) | delivery_mode(rte) << 8,
 	};
 	/* Level-triggered: trigger bit 15, and bit 14 says "assert". */

@@ -22,7 +22,6 @@
 #include <stdint.h>
 
 #define IOAPIC_PINS 24u
-#define IOAPIC_WINDOW_SIZE 0x1000u /* the guest-physical window at IOAPIC_BASE */
 #define IOAPIC_REG_SELECT 0x00u    /* IOREGSEL */
 #define IOAPIC_REG_WINDOW 0x10u    /* IOWIN */
 #define IOAPIC_VERSION 0x11u
@@ -68,7 +67,7 @@ struct ioapic {
 
 void ioapic_init(struct ioapic *io, struct ioapic_ops ops);
 
-/* An access of len bytes at offset (from IOAPIC_BASE) of the window; for a
+/* An access of len bytes at offset (from KVMRUN_IOAPIC_BASE) of the window; for a
  * read, data receives the value. Returns 0, or -1 with why set when the
  * guest broke the IOAPIC's rules (status 121). */
 int ioapic_mmio(struct ioapic *io, uint64_t offset, uint8_t *data, uint32_t len, bool is_write,

@@ -76,7 +76,7 @@ int start_info_write(const struct guest_mem *mem, const struct elf_app *app,
 	si->magic = KVMRUN_START_INFO_MAGIC;
 	si->abi_version = KVMRUN_ABI_VERSION;
 	si->mem_size = mem->size;
-	si->ioapic_base = IOAPIC_BASE;
+	si->ioapic_base = KVMRUN_IOAPIC_BASE;
 	if (memory_map_build(mem, claims, nclaims, si->mem, KVMRUN_MAX_MEM_ENTRIES,
 			     &si->mem_count, err, errlen) < 0)
 		return -1;

@@ -10,8 +10,6 @@
 #include "elf_loader.h"
 #include "guest_mem.h"
 
-#define IOAPIC_BASE 0xfec00000ull
-
 /* Fill start_info at KVMRUN_START_INFO_ADDR: memory map from the boot area,
  * page_tables_size bytes of page tables (0 for 32-bit apps) and the app's
  * segments; the argv strings follow the structure. Returns 0 or -1 with err

@@ -8,14 +8,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <kvmrun/machine_layout.h>
+
 #include "cpu_mode.h"
 #include "diag.h"
-
-/* Addresses KVM needs on Intel hosts, in the MMIO hole below 4 GiB, never RAM
- * (api.rst: KVM_SET_TSS_ADDR takes three pages, KVM_SET_IDENTITY_MAP_ADDR
- * one, both below 4 GiB). AMD hosts ignore them. */
-#define TSS_ADDR 0xfffbd000ull
-#define IDENTITY_MAP_ADDR 0xfffbc000ull
 
 static int xioctl(int fd, unsigned long request, void *arg)
 {
@@ -80,8 +76,8 @@ static int create_vm(struct vm *vm, char *err, size_t errlen)
 		diag_set(err, errlen, "KVM_CREATE_VM failed: %s", strerror(errno));
 		return -1;
 	}
-	uint64_t identity = IDENTITY_MAP_ADDR;
-	if (ioctl(vm->vm_fd, KVM_SET_TSS_ADDR, (unsigned long)TSS_ADDR) < 0 ||
+	uint64_t identity = KVMRUN_IDENTITY_MAP_ADDR; /* Intel only; AMD ignores both */
+	if (ioctl(vm->vm_fd, KVM_SET_TSS_ADDR, (unsigned long)KVMRUN_TSS_ADDR) < 0 ||
 	    xioctl(vm->vm_fd, KVM_SET_IDENTITY_MAP_ADDR, &identity) < 0) {
 		diag_set(err, errlen, "cannot set the TSS and identity-map addresses: %s", strerror(errno));
 		return -1;

@@ -15,23 +15,10 @@
 
 #include <stdint.h>
 
+#include "machine_layout.h"
+
 #define KVMRUN_START_INFO_MAGIC 0x524d564bu /* "KVMR" little-endian */
 #define KVMRUN_ABI_VERSION 1u
-
-/* Fixed guest-physical layout of the monitor's boot area (the first MiB). */
-#define KVMRUN_GDT_ADDR 0x1000u
-#define KVMRUN_START_INFO_ADDR 0x2000u
-#define KVMRUN_START_INFO_SIZE 0x4000u /* 16 KiB, argv strings included */
-#define KVMRUN_PAGE_TABLES_ADDR 0x10000u
-#define KVMRUN_STACK_BASE 0x80000u
-#define KVMRUN_STACK_TOP 0x100000u
-#define KVMRUN_BOOT_AREA_END 0x100000u /* app segments must lie at or above */
-
-/* Device windows: device i of the device map is at BASE + i * STRIDE. The
- * guest still reads them from start_info, never from here. */
-#define KVMRUN_VIRTIO_MMIO_BASE 0xd0000000u
-#define KVMRUN_VIRTIO_MMIO_STRIDE 0x1000u
-#define KVMRUN_VIRTIO_IRQ_BASE 5u /* IOAPIC pin of device 0; device i: +i */
 
 /* Memory map: use of a range. */
 enum kvmrun_mem_use {

@@ -116,7 +116,7 @@ static void ioapic_access(struct input *in)
 	if ((which & 3) == 3) {
 		if (take(in, &offset, 2))
 			return;
-		offset %= IOAPIC_WINDOW_SIZE;
+		offset %= KVMRUN_IOAPIC_SIZE;
 	} else {
 		offset = offsets[which & 3];
 	}

@@ -28,7 +28,7 @@ static void test_layout_3g(void **state)
 	assert_int_equal(m.nranges, 1);
 	assert_int_equal(m.range[0].gpa, 0);
 	assert_int_equal(m.range[0].size, 3 * GIB);
-	assert_int_equal(m.range[0].size, GUEST_MMIO_HOLE_START);
+	assert_int_equal(m.range[0].size, KVMRUN_MMIO_HOLE_START);
 	assert_int_equal(m.range[0].host_offset, 0);
 	assert_int_equal(guest_mem_top(&m), 3 * GIB);
 }
@@ -58,7 +58,7 @@ static void test_layout_5g(void **state)
 	assert_int_equal(m.range[0].gpa, 0);
 	assert_int_equal(m.range[0].size, 3 * GIB);
 	assert_int_equal(m.range[0].host_offset, 0);
-	assert_int_equal(m.range[1].gpa, GUEST_HIGH_RAM_START);
+	assert_int_equal(m.range[1].gpa, KVMRUN_HIGH_RAM_START);
 	assert_int_equal(m.range[1].gpa, 4 * GIB);
 	assert_int_equal(m.range[1].size, 2 * GIB);
 	assert_int_equal(m.range[1].host_offset, 3 * GIB);

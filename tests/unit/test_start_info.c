@@ -92,9 +92,9 @@ static void test_boot_area_layout(void **state)
 	assert_int_equal(KVMRUN_VIRTIO_MMIO_STRIDE, 0x1000);
 	assert_int_equal(KVMRUN_VIRTIO_IRQ_BASE, 5);
 	/* All windows lie in the MMIO hole, below the IOAPIC. */
-	assert_true(KVMRUN_VIRTIO_MMIO_BASE >= GUEST_MMIO_HOLE_START);
+	assert_true(KVMRUN_VIRTIO_MMIO_BASE >= KVMRUN_MMIO_HOLE_START);
 	assert_true(KVMRUN_VIRTIO_MMIO_BASE + KVMRUN_MAX_DEV_ENTRIES * KVMRUN_VIRTIO_MMIO_STRIDE <=
-		    IOAPIC_BASE);
+		    KVMRUN_IOAPIC_BASE);
 	assert_true(KVMRUN_VIRTIO_IRQ_BASE + KVMRUN_MAX_DEV_ENTRIES <= 24); /* IOAPIC pins */
 	/* Page tables for the largest guest end below the stack. */
 	struct guest_mem big;
@@ -296,11 +296,11 @@ static void test_write_5g(void **state)
 	uint64_t total = 0;
 	for (unsigned i = 0; i < s->mem_count; i++) {
 		total += e[i].size;
-		if (i > 0 && e[i].base < GUEST_MMIO_HOLE_START)
+		if (i > 0 && e[i].base < KVMRUN_MMIO_HOLE_START)
 			assert_int_equal(e[i].base, e[i - 1].base + e[i - 1].size);
 		/* Nothing in the hole. */
-		assert_false(e[i].base < GUEST_HIGH_RAM_START &&
-			     e[i].base + e[i].size > GUEST_MMIO_HOLE_START);
+		assert_false(e[i].base < KVMRUN_HIGH_RAM_START &&
+			     e[i].base + e[i].size > KVMRUN_MMIO_HOLE_START);
 	}
 	assert_int_equal(total, 5 * GIB);
 	guest_mem_free(&m);

@@ -21,8 +21,8 @@ static void test_map(void **state)
 	assert_int_equal(map[1].size, 0x200);
 	assert_int_equal(map[1].irq, 6);
 	/* The windows lie in the MMIO hole, below the IOAPIC. */
-	assert_true(map[0].base >= GUEST_MMIO_HOLE_START);
-	assert_true(map[1].base + map[1].size <= IOAPIC_BASE);
+	assert_true(map[0].base >= KVMRUN_MMIO_HOLE_START);
+	assert_true(map[1].base + map[1].size <= KVMRUN_IOAPIC_BASE);
 }
 
 static void test_start_info_devices(void **state)
