@@ -5,7 +5,7 @@
 
 #include <kvmrun/guest.h>
 
-#include "console.h"
+#include "console_io.h"
 
 int main(int argc, char **argv);
 __attribute__((noreturn)) void kvmrun_crt_start(uintptr_t start_info_addr);

@@ -3,7 +3,7 @@
 
 #include <kvmrun/guest.h>
 
-#include "devices.h"
+#include "device_discovery.h"
 #include "virtio_rng.h"
 
 int kvmrun_getrandom(void *buf, size_t len)

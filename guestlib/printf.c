@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "console.h"
+#include "console_io.h"
 
 /* Output sink: a bounded buffer (snprintf) or the console (printf). */
 struct sink {

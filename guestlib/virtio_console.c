@@ -8,7 +8,7 @@
 
 #include "alloc.h"
 #include "port_io.h"
-#include "virtio_mmio.h"
+#include "virtio_mmio_driver.h"
 
 #define QUEUE_SIZE 16
 #define RX_BUFFERS 8
@@ -16,7 +16,7 @@
 #define RX_BUFFER_MIN 4096u
 
 static struct virtio_mmio dev;
-static struct virtq rxq, txq;
+static struct virtq_driver rxq, txq;
 static int up;
 static int interactive;
 
@@ -48,8 +48,8 @@ static int setup_rx_buffers(void)
 		rx_buf[rx_count] = kvmrun_alloc(rx_size, 4096);
 		if (!rx_buf[rx_count])
 			break;
-		virtq_set_desc(&rxq, (uint16_t)rx_count, rx_buf[rx_count], rx_size, 1);
-		virtq_make_available(&rxq, (uint16_t)rx_count);
+		virtq_driver_set_desc(&rxq, (uint16_t)rx_count, rx_buf[rx_count], rx_size, 1);
+		virtq_driver_make_available(&rxq, (uint16_t)rx_count);
 	}
 	return rx_count ? 0 : -1;
 }
@@ -80,10 +80,10 @@ static int send(const void *data, uint32_t len)
 {
 	uint32_t id, used_len;
 
-	virtq_set_desc(&txq, 0, data, len, 0);
-	virtq_make_available(&txq, 0);
+	virtq_driver_set_desc(&txq, 0, data, len, 0);
+	virtq_driver_make_available(&txq, 0);
 	virtio_mmio_notify(&dev, VIRTIO_CONSOLE_TRANSMITQ);
-	if (!virtq_take_used(&txq, &id, &used_len) || id != 0) {
+	if (!virtq_driver_take_used(&txq, &id, &used_len) || id != 0) {
 		up = 0;
 		return -1;
 	}
@@ -124,14 +124,14 @@ long virtio_console_read(void *buf, size_t len)
 			rx_pos += n;
 			if (rx_pos == rx_len) {
 				rx_have = 0;
-				virtq_make_available(&rxq, (uint16_t)rx_id);
+				virtq_driver_make_available(&rxq, (uint16_t)rx_id);
 			}
 			continue;
 		}
 		if (rx_eof)
 			break;
 		uint32_t id, n;
-		if (virtq_take_used(&rxq, &id, &n)) {
+		if (virtq_driver_take_used(&rxq, &id, &n)) {
 			if (id >= rx_count || n > rx_size) {
 				up = 0; /* a device that breaks the protocol */
 				return total ? (long)total : -1;

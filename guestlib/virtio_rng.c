@@ -2,13 +2,13 @@
 
 #include <kvmrun/virtio_mmio.h>
 
-#include "virtio_mmio.h"
+#include "virtio_mmio_driver.h"
 
 #define QUEUE_SIZE 4
 #define MAX_EMPTY_ANSWERS 16
 
 static struct virtio_mmio dev;
-static struct virtq q;
+static struct virtq_driver q;
 static int up;
 
 int virtio_rng_ready(void)
@@ -40,10 +40,10 @@ int virtio_rng_fill(void *buf, size_t len)
 		uint32_t chunk = len > (1u << 30) ? (1u << 30) : (uint32_t)len;
 		uint32_t id, got;
 
-		virtq_set_desc(&q, 0, p, chunk, 1);
-		virtq_make_available(&q, 0);
+		virtq_driver_set_desc(&q, 0, p, chunk, 1);
+		virtq_driver_make_available(&q, 0);
 		virtio_mmio_notify(&dev, VIRTIO_RNG_REQUESTQ);
-		if (!virtq_take_used(&q, &id, &got) || id != 0 || got > chunk) {
+		if (!virtq_driver_take_used(&q, &id, &got) || id != 0 || got > chunk) {
 			up = 0;
 			break;
 		}

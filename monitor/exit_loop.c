@@ -11,7 +11,7 @@
 #include "diag.h"
 #include "exit_status.h"
 #include "halt_watch.h"
-#include "hypercall.h"
+#include "hypercall_table.h"
 #include "ioapic.h"
 #include "start_info_build.h"
 #include "stats.h"

@@ -2,7 +2,7 @@
 #ifndef KVMRUN_EXIT_LOOP_H
 #define KVMRUN_EXIT_LOOP_H
 
-#include "virtio/devices.h"
+#include "virtio/device_table.h"
 #include "vm.h"
 
 /* Run the guest until it exits or stops; returns kvmrun's exit status.

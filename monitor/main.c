@@ -19,7 +19,7 @@
 #include "seccomp_filter.h"
 #include "stats.h"
 #include "stop_request.h"
-#include "virtio/devices.h"
+#include "virtio/device_table.h"
 #include "vm.h"
 
 #ifndef KVMRUN_VERSION
@@ -93,8 +93,8 @@ static int lock_down(struct vm *vm, const struct options *opts, char *err, size_
 		diag("warning: --unsafe-no-seccomp: running without the seccomp filter");
 		return 0;
 	}
-	struct seccomp_fds fds = { .vm_fd = vm->vm_fd, .vcpu_fd = vm->vcpu_fd };
-	return seccomp_lock_down(&fds, err, errlen);
+	struct filter_fds fds = { .vm_fd = vm->vm_fd, .vcpu_fd = vm->vcpu_fd };
+	return filter_lock_down(&fds, err, errlen);
 }
 
 int main(int argc, char **argv)

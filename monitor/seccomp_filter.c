@@ -18,10 +18,10 @@
 #include "diag.h"
 #include "exit_status.h"
 
-#define FD(kind, i) { SECCOMP_ARG_##kind, i, 0 }
-#define EQ(i, v) { SECCOMP_ARG_CONST, i, v }
+#define FD(kind, i) { FILTER_ARG_##kind, i, 0 }
+#define EQ(i, v) { FILTER_ARG_CONST, i, v }
 
-const struct seccomp_rule_doc seccomp_rule_docs[] = {
+const struct filter_rule filter_rules[] = {
 	{ "ioctl", "vCPU fd, KVM_RUN", "run the guest",
 	  SCMP_SYS(ioctl), { FD(VCPU_FD, 0), EQ(1, KVM_RUN) } },
 	{ "ioctl", "vCPU fd, KVM_GET_REGS", "guest registers for crash reports",
@@ -50,7 +50,7 @@ const struct seccomp_rule_doc seccomp_rule_docs[] = {
 	  SCMP_SYS(setitimer), { EQ(0, ITIMER_REAL) } },
 	{ "exit_group", "", "exit", SCMP_SYS(exit_group), { { 0 } } },
 };
-const size_t seccomp_rule_count = sizeof seccomp_rule_docs / sizeof seccomp_rule_docs[0];
+const size_t filter_rule_count = sizeof filter_rules / sizeof filter_rules[0];
 
 /* Names of system calls for the SIGSYS report, a table made at build time
  * (tools/gen-syscall-names): the handler can neither allocate nor call
@@ -106,25 +106,25 @@ static void report_forbidden_syscall(int sig, siginfo_t *info, void *context)
 	syscall(SYS_exit_group, STATUS_SECCOMP_KILLED);
 }
 
-static uint32_t arg_value(const struct seccomp_arg *arg, const struct seccomp_fds *fds)
+static uint32_t arg_value(const struct filter_arg *arg, const struct filter_fds *fds)
 {
 	switch (arg->kind) {
-	case SECCOMP_ARG_VCPU_FD: return (uint32_t)fds->vcpu_fd;
-	case SECCOMP_ARG_VM_FD: return (uint32_t)fds->vm_fd;
+	case FILTER_ARG_VCPU_FD: return (uint32_t)fds->vcpu_fd;
+	case FILTER_ARG_VM_FD: return (uint32_t)fds->vm_fd;
 	default: return arg->value;
 	}
 }
 
-static int add_rules(scmp_filter_ctx ctx, const struct seccomp_fds *fds)
+static int add_rules(scmp_filter_ctx ctx, const struct filter_fds *fds)
 {
 	int rc = 0;
 
-	for (size_t i = 0; i < seccomp_rule_count; i++) {
-		const struct seccomp_rule_doc *r = &seccomp_rule_docs[i];
+	for (size_t i = 0; i < filter_rule_count; i++) {
+		const struct filter_rule *r = &filter_rules[i];
 		struct scmp_arg_cmp cmp[2];
 		unsigned n = 0;
 
-		for (unsigned a = 0; a < 2 && r->arg[a].kind != SECCOMP_ARG_NONE; a++)
+		for (unsigned a = 0; a < 2 && r->arg[a].kind != FILTER_ARG_NONE; a++)
 			cmp[n++] = (struct scmp_arg_cmp){
 				.arg = r->arg[a].index, .op = SCMP_CMP_EQ,
 				.datum_a = arg_value(&r->arg[a], fds), /* as SCMP_CMP32 */
@@ -145,7 +145,7 @@ static int add_rules(scmp_filter_ctx ctx, const struct seccomp_fds *fds)
  * could need brk or munmap, which the filter forbids). */
 static struct sock_filter program[4096];
 
-static int build_program(const struct seccomp_fds *fds, struct sock_fprog *prog,
+static int build_program(const struct filter_fds *fds, struct sock_fprog *prog,
 			 char *err, size_t errlen)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_TRAP);
@@ -180,7 +180,7 @@ out:
 	return rc;
 }
 
-int seccomp_lock_down(const struct seccomp_fds *fds, char *err, size_t errlen)
+int filter_lock_down(const struct filter_fds *fds, char *err, size_t errlen)
 {
 	struct sock_fprog prog;
 	struct sigaction sa;

@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 /* The descriptors the exit loop keeps. */
-struct seccomp_fds {
+struct filter_fds {
 	int vm_fd;   /* KVM_SIGNAL_MSI, KVM_SET_GSI_ROUTING */
 	int vcpu_fd; /* KVM_RUN, the halt watch and the register reads of diagnostics */
 };
@@ -18,29 +18,29 @@ struct seccomp_fds {
 /* An argument a rule pins: a constant, or one of the descriptors kvmrun
  * opened (known only at run time), given as a 32-bit value as libseccomp's
  * SCMP_CMP32 does. */
-enum seccomp_arg_kind { SECCOMP_ARG_NONE, SECCOMP_ARG_CONST, SECCOMP_ARG_VCPU_FD, SECCOMP_ARG_VM_FD };
-struct seccomp_arg {
-	enum seccomp_arg_kind kind;
+enum filter_arg_kind { FILTER_ARG_NONE, FILTER_ARG_CONST, FILTER_ARG_VCPU_FD, FILTER_ARG_VM_FD };
+struct filter_arg {
+	enum filter_arg_kind kind;
 	unsigned index; /* which argument, 0-5 */
-	uint32_t value; /* for SECCOMP_ARG_CONST */
+	uint32_t value; /* for FILTER_ARG_CONST */
 };
 
 /* One allowed system call: the rule the filter is built from, and its
  * description for the README, from the same table. */
-struct seccomp_rule_doc {
+struct filter_rule {
 	const char *call;
 	const char *narrowed_to;
 	const char *why;
 	int nr;                     /* system call number */
-	struct seccomp_arg arg[2];  /* the arguments it must have */
+	struct filter_arg arg[2]; /* the arguments it must have */
 };
-extern const struct seccomp_rule_doc seccomp_rule_docs[];
-extern const size_t seccomp_rule_count;
+extern const struct filter_rule filter_rules[];
+extern const size_t filter_rule_count;
 
 /* Build the filter with libseccomp, keep it as raw BPF, release every
  * libseccomp resource, install the SIGSYS reporter, set no_new_privs and
  * load the filter with seccomp(2). From then on the process makes only the
  * allowed calls. 0, or -1 with err set (nothing installed then). */
-int seccomp_lock_down(const struct seccomp_fds *fds, char *err, size_t errlen);
+int filter_lock_down(const struct filter_fds *fds, char *err, size_t errlen);
 
 #endif

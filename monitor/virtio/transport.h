@@ -1,6 +1,6 @@
 /* The virtio-mmio transport, Version 2 (virtio 1.2 §4.2.2): one device's
  * register window, its status and feature negotiation (§2.1, §3.1) and its
- * queues. The device types (rng.c, console.c) plug in through ops.
+ * queues. The device types (rng_device.c, console_device.c) plug in through ops.
  *
  * What kvmrun does where the spec leaves the device's side open:
  *   - Control registers (offsets below 0x100) take aligned 32-bit accesses

@@ -41,7 +41,7 @@
 #include "../../monitor/stats.h"
 #include "../../monitor/stop_request.h"
 #include "../../monitor/virtio/pass.h"
-#include "../../monitor/virtio/devices.h"
+#include "../../monitor/virtio/device_table.h"
 
 #define FUZZ_RAM (64u << 10)
 

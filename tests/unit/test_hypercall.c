@@ -1,4 +1,4 @@
-/* hypercall.c: the hypercall table, the exit and debug-write ports (the
+/* hypercall_table.c: the hypercall table, the exit and debug-write ports (the
  * wait port is test_virtio_console.c's). */
 #include "unit.h"
 
@@ -9,7 +9,7 @@
 
 #include <kvmrun/hypercall.h>
 
-#include "../../monitor/hypercall.h"
+#include "../../monitor/hypercall_table.h"
 
 #define ERRLEN 256
 

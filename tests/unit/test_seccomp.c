@@ -1,4 +1,4 @@
-/* The production seccomp filter (seccomp_lock_down(), the very code main()
+/* The production seccomp filter (filter_lock_down(), the very code main()
  * runs), installed in a child process: every allowed call with its allowed
  * arguments works, the same call with other arguments and any other call
  * end the process with the SIGSYS report and STATUS_SECCOMP_KILLED. */
@@ -147,9 +147,9 @@ static struct outcome run_locked_with(enum action a, void (*between)(pid_t child
 		vm_fd = open("/dev/null", O_RDWR);
 		vcpu_fd = open("/dev/null", O_RDWR);
 		extra_fd = open("/dev/null", O_RDWR);
-		struct seccomp_fds fds = { .vm_fd = vm_fd, .vcpu_fd = vcpu_fd };
+		struct filter_fds fds = { .vm_fd = vm_fd, .vcpu_fd = vcpu_fd };
 		char err[256];
-		if (seccomp_lock_down(&fds, err, sizeof err) < 0) {
+		if (filter_lock_down(&fds, err, sizeof err) < 0) {
 			SYS(SYS_write, 2, err, strlen(err));
 			SYS(SYS_exit_group, 99);
 		}
@@ -266,10 +266,10 @@ static void test_rule_count(void **state)
 {
 	(void)state;
 	/* The README lists 15 rules, each documented. */
-	assert_int_equal(seccomp_rule_count, 15);
-	for (size_t i = 0; i < seccomp_rule_count; i++) {
-		assert_non_null(seccomp_rule_docs[i].call);
-		assert_true(strlen(seccomp_rule_docs[i].why) > 0);
+	assert_int_equal(filter_rule_count, 15);
+	for (size_t i = 0; i < filter_rule_count; i++) {
+		assert_non_null(filter_rules[i].call);
+		assert_true(strlen(filter_rules[i].why) > 0);
 	}
 }
 

@@ -1,4 +1,4 @@
-/* virtio/console.c: the transmitq to stdout, the receiveq from an input
+/* virtio/console_device.c: the transmitq to stdout, the receiveq from an input
  * file descriptor (a pipe or a file here), end of input, and the wait
  * hypercall. */
 #include "unit.h"
@@ -23,7 +23,7 @@
 #include "../../monitor/stats.h"
 #include "../../monitor/stop_request.h"
 #include "../../monitor/virtio/pass.h"
-#include "../../monitor/hypercall.h"
+#include "../../monitor/hypercall_table.h"
 #include "virtio_test_driver.h"
 
 #define W VIRTQ_DESC_F_WRITE

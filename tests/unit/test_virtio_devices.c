@@ -1,4 +1,4 @@
-/* virtio/devices.c: which MMIO accesses reach which device, the device map
+/* virtio/device_table.c: which MMIO accesses reach which device, the device map
  * start_info gives the guest, and the interrupt lines. */
 #include "unit.h"
 

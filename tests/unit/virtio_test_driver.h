@@ -10,7 +10,7 @@
 #include <kvmrun/virtio_mmio.h>
 #include <kvmrun/virtqueue.h>
 
-#include "../../monitor/virtio/devices.h"
+#include "../../monitor/virtio/device_table.h"
 
 #define TD_MEM_SIZE (64ull << 20)
 #define TD_CONSOLE 0u

@@ -9,8 +9,8 @@
 
 #include <kvmrun/guest.h>
 
-#include "console.h"
-#include "devices.h"
+#include "console_io.h"
+#include "device_discovery.h"
 #include "virtio_console.h"
 
 #define BUFFER_SIZE (128u << 10)

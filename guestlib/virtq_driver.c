@@ -1,11 +1,11 @@
-#include "virtqueue.h"
+#include "virtq_driver.h"
 
 #include <stdint.h>
 
 #include "alloc.h"
 #include "mmio.h"
 
-int virtq_alloc(struct virtq *q, uint16_t size)
+int virtq_driver_alloc(struct virtq_driver *q, uint16_t size)
 {
 	q->size = size;
 	q->avail_idx = 0;
@@ -16,7 +16,7 @@ int virtq_alloc(struct virtq *q, uint16_t size)
 	return q->desc && q->avail && q->used ? 0 : -1;
 }
 
-void virtq_set_desc(struct virtq *q, uint16_t i, const void *addr, uint32_t len, int device_writes)
+void virtq_driver_set_desc(struct virtq_driver *q, uint16_t i, const void *addr, uint32_t len, int device_writes)
 {
 	q->desc[i].addr = (uintptr_t)addr; /* identity-mapped: virtual == physical */
 	q->desc[i].len = len;
@@ -24,7 +24,7 @@ void virtq_set_desc(struct virtq *q, uint16_t i, const void *addr, uint32_t len,
 	q->desc[i].next = 0;
 }
 
-void virtq_make_available(struct virtq *q, uint16_t head)
+void virtq_driver_make_available(struct virtq_driver *q, uint16_t head)
 {
 	q->avail->ring[q->avail_idx & (q->size - 1)] = head;
 	virtio_wmb(); /* the ring entry before the index that publishes it */
@@ -33,7 +33,7 @@ void virtq_make_available(struct virtq *q, uint16_t head)
 	virtio_mb(); /* the index before any notify or used-ring read */
 }
 
-int virtq_take_used(struct virtq *q, uint32_t *id, uint32_t *len)
+int virtq_driver_take_used(struct virtq_driver *q, uint32_t *id, uint32_t *len)
 {
 	if (q->used->idx == q->last_used)
 		return 0;

@@ -1,4 +1,4 @@
-#include "devices.h"
+#include "device_table.h"
 
 #include <kvmrun/virtio_mmio.h>
 

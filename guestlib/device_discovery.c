@@ -5,9 +5,9 @@
 #include <kvmrun/guest.h>
 #include <kvmrun/virtio_mmio.h>
 
-#include "devices.h"
+#include "device_discovery.h"
 #include "virtio_console.h"
-#include "virtio_mmio.h"
+#include "virtio_mmio_driver.h"
 #include "virtio_rng.h"
 
 /* Start the driver for the first working device of this type. */

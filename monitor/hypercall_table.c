@@ -1,4 +1,4 @@
-#include "hypercall.h"
+#include "hypercall_table.h"
 
 #include <string.h>
 

@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "guest_mem.h"
-#include "virtio/devices.h"
+#include "virtio/device_table.h"
 
 enum hypercall_result {
 	HC_CONTINUE,    /* served; run the guest on */

@@ -8,7 +8,7 @@
 
 #include <kvmrun/virtqueue.h>
 
-struct virtq {
+struct virtq_driver {
 	uint16_t size;
 	uint16_t avail_idx; /* next free slot in the avail ring (free-running) */
 	uint16_t last_used; /* next used entry to consume (free-running) */
@@ -18,15 +18,15 @@ struct virtq {
 };
 
 /* Allocate zeroed rings for size entries (a power of two). 0 or -1. */
-int virtq_alloc(struct virtq *q, uint16_t size);
+int virtq_driver_alloc(struct virtq_driver *q, uint16_t size);
 
 /* Fill descriptor i as a single buffer (no NEXT). */
-void virtq_set_desc(struct virtq *q, uint16_t i, const void *addr, uint32_t len, int device_writes);
+void virtq_driver_set_desc(struct virtq_driver *q, uint16_t i, const void *addr, uint32_t len, int device_writes);
 
 /* Offer the chain starting at head to the device (§2.7.13). */
-void virtq_make_available(struct virtq *q, uint16_t head);
+void virtq_driver_make_available(struct virtq_driver *q, uint16_t head);
 
 /* Take one used element: 1 with *id and *len set, 0 if none yet. */
-int virtq_take_used(struct virtq *q, uint32_t *id, uint32_t *len);
+int virtq_driver_take_used(struct virtq_driver *q, uint32_t *id, uint32_t *len);
 
 #endif

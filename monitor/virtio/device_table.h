@@ -11,8 +11,8 @@
 
 #include <kvmrun/start_info.h>
 
-#include "console.h"
-#include "rng.h"
+#include "console_device.h"
+#include "rng_device.h"
 
 #define VIRTIO_DEVICE_COUNT 2u
 

@@ -1,4 +1,4 @@
-#include "rng.h"
+#include "rng_device.h"
 
 #include <kvmrun/virtio_mmio.h>
 

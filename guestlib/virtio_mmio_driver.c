@@ -1,4 +1,4 @@
-#include "virtio_mmio.h"
+#include "virtio_mmio_driver.h"
 
 #include <kvmrun/virtio_mmio.h>
 
@@ -77,7 +77,7 @@ int virtio_mmio_begin(struct virtio_mmio *dev, uint64_t wanted)
 	return 0;
 }
 
-int virtio_mmio_setup_queue(struct virtio_mmio *dev, uint32_t index, struct virtq *q, uint16_t size)
+int virtio_mmio_setup_queue(struct virtio_mmio *dev, uint32_t index, struct virtq_driver *q, uint16_t size)
 {
 	reg_write(dev, VIRTIO_MMIO_QUEUE_SEL, index);
 	if (reg_read(dev, VIRTIO_MMIO_QUEUE_READY) != 0)
@@ -87,7 +87,7 @@ int virtio_mmio_setup_queue(struct virtio_mmio *dev, uint32_t index, struct virt
 		return -1;
 	while (size > max)
 		size /= 2;
-	if (size == 0 || virtq_alloc(q, size) < 0)
+	if (size == 0 || virtq_driver_alloc(q, size) < 0)
 		return -1;
 	reg_write(dev, VIRTIO_MMIO_QUEUE_NUM, size);
 	uint64_t desc = (uintptr_t)q->desc, avail = (uintptr_t)q->avail, used = (uintptr_t)q->used;

@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#include "virtqueue.h"
+#include "virtq_driver.h"
 
 struct virtio_mmio {
 	uintptr_t base;
@@ -23,7 +23,7 @@ uint32_t virtio_mmio_probe(struct virtio_mmio *dev, uint64_t base, uint32_t irq)
 int virtio_mmio_begin(struct virtio_mmio *dev, uint64_t wanted);
 
 /* §4.2.3.2: set up queue index with at most size entries. 0 or -1. */
-int virtio_mmio_setup_queue(struct virtio_mmio *dev, uint32_t index, struct virtq *q, uint16_t size);
+int virtio_mmio_setup_queue(struct virtio_mmio *dev, uint32_t index, struct virtq_driver *q, uint16_t size);
 
 /* §3.1.1 step 8: DRIVER_OK. */
 void virtio_mmio_driver_ok(struct virtio_mmio *dev);

@@ -1,4 +1,4 @@
-#include "console.h"
+#include "console_device.h"
 
 #include <errno.h>
 #include <fcntl.h>
