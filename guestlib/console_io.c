@@ -20,7 +20,7 @@ static size_t used;
 
 static void emit(const char *data, size_t len)
 {
-	if (devices_console() && virtio_console_write(data, len) == 0)
+	if (device_ready(DEVICE_CONSOLE) && virtio_console_write(data, len) == 0)
 		return;
 	kvmrun_debug_write(data, len);
 }
@@ -45,7 +45,7 @@ void console_write(const char *data, size_t len)
 	memcpy(buffer + used, data, len);
 	used += len;
 	/* Early messages and a terminal: show each line as it is complete. */
-	if ((!devices_console() || virtio_console_interactive()) && memchr(data, '\n', len))
+	if ((!device_ready(DEVICE_CONSOLE) || virtio_console_interactive()) && memchr(data, '\n', len))
 		console_flush();
 }
 
@@ -72,7 +72,7 @@ ssize_t read(int fd, void *buf, size_t len)
 	if (fd != STDIN_FILENO)
 		return -1;
 	console_flush(); /* a prompt shows before the wait for its answer */
-	if (!devices_console())
+	if (!device_ready(DEVICE_CONSOLE))
 		return -1;
 	return virtio_console_read(buf, len);
 }

@@ -10,8 +10,19 @@
 #include "virtio_mmio_driver.h"
 #include "virtio_rng.h"
 
-/* Start the driver for the first working device of this type. */
-static void start(uint32_t type)
+/* The drivers, one line each: the device type each drives, how to start
+ * it on a window (0 when it works) and whether it is up. */
+static const struct driver {
+	uint32_t device_id;
+	int (*start)(uint64_t base, uint32_t irq);
+	int (*ready)(void);
+} drivers[DEVICE_KIND_COUNT] = {
+	[DEVICE_CONSOLE] = { VIRTIO_ID_CONSOLE, virtio_console_init, virtio_console_ready },
+	[DEVICE_ENTROPY] = { VIRTIO_ID_ENTROPY, virtio_rng_init, virtio_rng_ready },
+};
+
+/* Start the driver on the first working device of its type. */
+static void start(const struct driver *drv)
 {
 	const struct kvmrun_start_info *si = kvmrun_start_info();
 
@@ -19,33 +30,20 @@ static void start(uint32_t type)
 		const struct kvmrun_dev_entry *d = &si->dev[i];
 		struct virtio_mmio probe;
 
-		if (d->size < VIRTIO_MMIO_WINDOW_SIZE || virtio_mmio_probe(&probe, d->base, d->irq) != type)
-			continue;
-		if (type == VIRTIO_ID_CONSOLE && virtio_console_init(d->base, d->irq) == 0)
-			return;
-		if (type == VIRTIO_ID_ENTROPY && virtio_rng_init(d->base, d->irq) == 0)
+		if (d->size >= VIRTIO_MMIO_WINDOW_SIZE &&
+		    virtio_mmio_probe(&probe, d->base, d->irq) == drv->device_id &&
+		    drv->start(d->base, d->irq) == 0)
 			return;
 	}
 }
 
-int devices_console(void)
+int device_ready(enum device_kind kind)
 {
-	static int tried;
+	static unsigned char tried[DEVICE_KIND_COUNT];
 
-	if (!tried) {
-		tried = 1;
-		start(VIRTIO_ID_CONSOLE);
+	if (!tried[kind]) {
+		tried[kind] = 1;
+		start(&drivers[kind]);
 	}
-	return virtio_console_ready();
-}
-
-int devices_entropy(void)
-{
-	static int tried;
-
-	if (!tried) {
-		tried = 1;
-		start(VIRTIO_ID_ENTROPY);
-	}
-	return virtio_rng_ready();
+	return drivers[kind].ready();
 }

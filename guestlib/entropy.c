@@ -8,7 +8,7 @@
 
 int kvmrun_getrandom(void *buf, size_t len)
 {
-	if (!devices_entropy())
+	if (!device_ready(DEVICE_ENTROPY))
 		return -1;
 	return virtio_rng_fill(buf, len);
 }

@@ -1,4 +1,5 @@
-/* Hypercalls: the early console and exit (include/kvmrun/hypercall.h). */
+/* Hypercalls, every one the guest makes (include/kvmrun/hypercall.h):
+ * the early console, the wait for input, exit. */
 #include <kvmrun/guest.h>
 
 #include "port_io.h"
@@ -18,6 +19,11 @@ void kvmrun_debug_write(const void *data, size_t len)
 		p += chunk;
 		len -= chunk;
 	}
+}
+
+void kvmrun_wait_for_input(void)
+{
+	outl(KVMRUN_PORT_WAIT, 0);
 }
 
 void kvmrun_halt_with_status(int status)

@@ -7,7 +7,6 @@
 #include <kvmrun/virtqueue.h>
 
 #include "alloc.h"
-#include "port_io.h"
 #include "virtio_mmio_driver.h"
 
 #define QUEUE_SIZE 16
@@ -149,7 +148,7 @@ long virtio_console_read(void *buf, size_t len)
 		if (total > 0)
 			break; /* return what is here rather than wait for more */
 		/* Nothing yet: sleep in the monitor until input or its end. */
-		outl(KVMRUN_PORT_WAIT, 0);
+		kvmrun_wait_for_input();
 	}
 	return (long)total;
 }

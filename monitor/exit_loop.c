@@ -13,7 +13,6 @@
 #include "halt_watch.h"
 #include "hypercall_table.h"
 #include "ioapic.h"
-#include "start_info_build.h"
 #include "stats.h"
 #include "stop_request.h"
 
@@ -106,26 +105,24 @@ static int handle_io(struct vm *vm, struct virtio_devices *devs, int *status)
 	return 1;
 }
 
-static int handle_mmio(struct vm *vm, struct virtio_devices *devs, int *status)
+static int handle_mmio(struct vm *vm, const struct mmio_regions *regions, int *status)
 {
 	struct kvm_run *run = vm->run;
+	char why[256];
 
-	/* For a read, the device fills run->mmio.data; KVM hands it to the
+	/* For a read, the region fills run->mmio.data; KVM hands it to the
 	 * guest on the next KVM_RUN (api.rst KVM_EXIT_MMIO). */
-	if (virtio_devices_mmio(devs, run->mmio.phys_addr, run->mmio.data, run->mmio.len,
-				run->mmio.is_write))
+	switch (mmio_regions_access(regions, run->mmio.phys_addr, run->mmio.data, run->mmio.len,
+				    run->mmio.is_write, why, sizeof why)) {
+	case MMIO_SERVED:
 		return 0;
-	uint64_t gpa = run->mmio.phys_addr;
-	if (gpa >= KVMRUN_IOAPIC_BASE && gpa - KVMRUN_IOAPIC_BASE < KVMRUN_IOAPIC_SIZE) {
-		char why[256];
-		if (ioapic_mmio(&vm->ioapic, gpa - KVMRUN_IOAPIC_BASE, run->mmio.data, run->mmio.len,
-				run->mmio.is_write, why, sizeof why) == 0)
-			return 0;
+	case MMIO_GUEST_ERROR:
 		diag("guest error: %s (rip 0x%llx)", why, (unsigned long long)guest_rip(vm));
 		*status = STATUS_GUEST_ERROR;
 		return 1;
+	case MMIO_UNHANDLED:
+		break;
 	}
-
 	diag("guest error: unhandled MMIO: %s of %u byte(s) at 0x%llx (rip 0x%llx)",
 	     run->mmio.is_write ? "write" : "read", run->mmio.len,
 	     (unsigned long long)run->mmio.phys_addr, (unsigned long long)guest_rip(vm));
@@ -149,7 +146,8 @@ static void count_exit(int run_rc, const struct kvm_run *run)
 }
 
 /* One exit; returns 1 when the guest is done and *status is final. */
-static int handle_exit(struct vm *vm, struct virtio_devices *devs, int *status)
+static int handle_exit(struct vm *vm, struct virtio_devices *devs,
+		       const struct mmio_regions *regions, int *status)
 {
 	const struct kvm_run *run = vm->run;
 
@@ -157,7 +155,7 @@ static int handle_exit(struct vm *vm, struct virtio_devices *devs, int *status)
 	case KVM_EXIT_IO:
 		return handle_io(vm, devs, status);
 	case KVM_EXIT_MMIO:
-		return handle_mmio(vm, devs, status);
+		return handle_mmio(vm, regions, status);
 	case KVM_EXIT_IOAPIC_EOI:
 		ioapic_eoi(&vm->ioapic, run->eoi.vector);
 		return 0;
@@ -211,7 +209,7 @@ static int stop_report(const struct vm *vm)
 	return stop_request_report(vm->timeout_text, vm->timeout_unit, guest_rip(vm));
 }
 
-int exit_loop_run(struct vm *vm, struct virtio_devices *devs)
+int exit_loop_run(struct vm *vm, struct virtio_devices *devs, const struct mmio_regions *regions)
 {
 	int status = 0;
 
@@ -242,7 +240,7 @@ int exit_loop_run(struct vm *vm, struct virtio_devices *devs)
 			diag("KVM_RUN failed: %s", strerror(errno));
 			return STATUS_KVMRUN_FAILED;
 		}
-		if (handle_exit(vm, devs, &status))
+		if (handle_exit(vm, devs, regions, &status))
 			return status;
 		/* A stop that came while an exit was being served. */
 		if (stop_requested())

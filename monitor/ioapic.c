@@ -5,6 +5,8 @@
 
 #include <kvmrun/machine_layout.h>
 
+#include "mmio_regions.h"
+
 #define REG_ID 0x00u
 #define REG_VERSION 0x01u
 #define REG_ARBITRATION 0x02u
@@ -207,4 +209,19 @@ int ioapic_mmio(struct ioapic *io, uint64_t offset, uint8_t *data, uint32_t len,
 		return 0;
 	}
 	return write_register(io, value, why, whylen);
+}
+
+static int serve_window(void *ctx, uint64_t offset, uint8_t *data, uint32_t len, bool is_write,
+			char *why, size_t whylen)
+{
+	return ioapic_mmio(ctx, offset, data, len, is_write, why, whylen);
+}
+
+int ioapic_add_region(struct ioapic *io, struct mmio_regions *regions, char *err, size_t errlen)
+{
+	const struct mmio_region r = {
+		.name = "IOAPIC", .base = KVMRUN_IOAPIC_BASE, .size = KVMRUN_IOAPIC_SIZE,
+		.serve = serve_window, .ctx = io,
+	};
+	return mmio_regions_add(regions, &r, err, errlen);
 }

@@ -73,6 +73,11 @@ void ioapic_init(struct ioapic *io, struct ioapic_ops ops);
 int ioapic_mmio(struct ioapic *io, uint64_t offset, uint8_t *data, uint32_t len, bool is_write,
 		char *why, size_t whylen);
 
+/* Enter the IOAPIC's window (KVMRUN_IOAPIC_BASE) into the MMIO table,
+ * served by ioapic_mmio(). 0, or -1 with err set. */
+struct mmio_regions;
+int ioapic_add_region(struct ioapic *io, struct mmio_regions *regions, char *err, size_t errlen);
+
 /* A device raised interrupt line `pin` (an edge); ctx is a struct ioapic *
  * (the devices' raise hook, virtio/irq.h). Lines past the last pin are
  * ignored. */

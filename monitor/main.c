@@ -50,14 +50,24 @@ static int prepare_guest(struct vm *vm, const struct elf_app *app, const struct 
 	return vm_set_boot_state(vm, app->bits, app->entry, err, errlen);
 }
 
-/* The devices, and the device map that tells the guest where they are. */
-static int prepare_devices(struct vm *vm, struct virtio_devices *devs, char *err, size_t errlen)
+/* The devices, the device map that tells the guest where they are, and the
+ * MMIO table that routes the guest's accesses to them and to the IOAPIC. */
+static int prepare_devices(struct vm *vm, struct virtio_devices *devs,
+			   struct mmio_regions *regions, char *err, size_t errlen)
 {
 	struct kvmrun_dev_entry map[VIRTIO_DEVICE_COUNT];
-	struct virtio_irq irq = { .raise = ioapic_raise, .ctx = &vm->ioapic };
+	const struct virtio_device_env env = {
+		.mem = &vm->mem,
+		.irq = { .raise = ioapic_raise, .ctx = &vm->ioapic },
+		.console_in_fd = STDIN_FILENO,
+	};
 
-	virtio_devices_init(devs, &vm->mem, irq, STDIN_FILENO);
+	virtio_devices_init(devs, &env);
 	virtio_devices_map(map);
+	mmio_regions_init(regions);
+	if (ioapic_add_region(&vm->ioapic, regions, err, errlen) < 0 ||
+	    virtio_devices_add_regions(devs, regions, err, errlen) < 0)
+		return -1;
 	virtio_console_prepare_input(STDIN_FILENO);
 	/* A terminal on stdout: the guest learns its size and line-buffers. */
 	struct winsize ws;
@@ -105,6 +115,7 @@ int main(int argc, char **argv)
 	struct elf_app app;
 	struct vm vm;
 	struct virtio_devices devs;
+	struct mmio_regions regions;
 	char err[512];
 
 	keep_std_fds_open();
@@ -139,7 +150,7 @@ int main(int argc, char **argv)
 
 	if (vm_create(&vm, opts.mem_size, err, sizeof err) < 0 ||
 	    prepare_guest(&vm, &app, &file, &opts, err, sizeof err) < 0 ||
-	    prepare_devices(&vm, &devs, err, sizeof err) < 0) {
+	    prepare_devices(&vm, &devs, &regions, err, sizeof err) < 0) {
 		diag("%s", err);
 		elf_close_app(&file);
 		vm_destroy(&vm);
@@ -153,7 +164,7 @@ int main(int argc, char **argv)
 		return STATUS_KVMRUN_FAILED;
 	}
 
-	int status = exit_loop_run(&vm, &devs);
+	int status = exit_loop_run(&vm, &devs, &regions);
 	if (opts.stats)
 		stats_print();
 	if (opts.no_seccomp) {

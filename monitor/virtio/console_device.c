@@ -148,12 +148,13 @@ static const struct virtio_dev_ops console_ops = {
 	.notify = notify,
 };
 
-void virtio_console_init(struct virtio_console *con, const struct guest_mem *mem,
-			 struct virtio_irq irq, uint32_t irq_line, int in_fd)
+struct virtio_dev *virtio_console_start(struct virtio_console *con,
+					const struct virtio_device_env *env, uint32_t irq_line)
 {
-	virtio_dev_init(&con->dev, &console_ops, con, mem, irq, irq_line);
-	con->in_fd = in_fd;
+	virtio_dev_init(&con->dev, &console_ops, con, env->mem, env->irq, irq_line);
+	con->in_fd = env->console_in_fd;
 	con->in_eof = false;
+	return &con->dev;
 }
 
 void virtio_console_set_terminal(struct virtio_console *con, uint16_t cols, uint16_t rows)

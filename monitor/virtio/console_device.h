@@ -22,8 +22,9 @@ struct virtio_console {
 	bool in_eof; /* end of input reached */
 };
 
-void virtio_console_init(struct virtio_console *con, const struct guest_mem *mem,
-			 struct virtio_irq irq, uint32_t irq_line, int in_fd);
+/* Reset state; the device raises irq_line. Returns its transport. */
+struct virtio_dev *virtio_console_start(struct virtio_console *con,
+					const struct virtio_device_env *env, uint32_t irq_line);
 
 /* The host console is a terminal of cols x rows: offer VIRTIO_CONSOLE_F_SIZE
  * with that size in config space (§5.3.4), which also tells the guest to

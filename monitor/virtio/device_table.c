@@ -1,14 +1,22 @@
 #include "device_table.h"
 
+#include <kvmrun/machine_layout.h>
 #include <kvmrun/virtio_mmio.h>
 
-void virtio_devices_init(struct virtio_devices *devs, const struct guest_mem *mem,
-			 struct virtio_irq irq, int in_fd)
+static uint32_t irq_line(unsigned index)
 {
-	virtio_console_init(&devs->console, mem, irq, KVMRUN_VIRTIO_IRQ_BASE + 0, in_fd);
-	virtio_rng_init(&devs->rng, mem, irq, KVMRUN_VIRTIO_IRQ_BASE + 1);
-	devs->dev[0] = &devs->console.dev;
-	devs->dev[1] = &devs->rng.dev;
+	return KVMRUN_VIRTIO_IRQ_BASE + index;
+}
+
+void virtio_devices_init(struct virtio_devices *devs, const struct virtio_device_env *env)
+{
+	unsigned i = 0;
+
+#define VIRTIO_DEVICE_START_(member, type, start) \
+	devs->dev[i] = start(&devs->member, env, irq_line(i)); \
+	i++;
+	VIRTIO_DEVICE_TABLE(VIRTIO_DEVICE_START_)
+#undef VIRTIO_DEVICE_START_
 }
 
 void virtio_devices_map(struct kvmrun_dev_entry map[VIRTIO_DEVICE_COUNT])
@@ -17,23 +25,37 @@ void virtio_devices_map(struct kvmrun_dev_entry map[VIRTIO_DEVICE_COUNT])
 		map[i] = (struct kvmrun_dev_entry){
 			.base = KVMRUN_VIRTIO_MMIO_BASE + (uint64_t)i * KVMRUN_VIRTIO_MMIO_STRIDE,
 			.size = VIRTIO_MMIO_WINDOW_SIZE,
-			.irq = KVMRUN_VIRTIO_IRQ_BASE + i,
+			.irq = irq_line(i),
 		};
 }
 
-bool virtio_devices_mmio(struct virtio_devices *devs, uint64_t gpa, uint8_t data[8],
-			 uint32_t len, bool is_write)
+/* The MMIO table's view of a device window: the transport checks the
+ * access itself, and a driver error is the device's (DEVICE_NEEDS_RESET),
+ * never a stop of the guest. */
+static int serve_window(void *ctx, uint64_t offset, uint8_t *data, uint32_t len, bool is_write,
+			char *why, size_t whylen)
 {
-	if (gpa < KVMRUN_VIRTIO_MMIO_BASE || len == 0 || len > 8)
-		return false;
-	uint64_t index = (gpa - KVMRUN_VIRTIO_MMIO_BASE) / KVMRUN_VIRTIO_MMIO_STRIDE;
-	uint64_t offset = (gpa - KVMRUN_VIRTIO_MMIO_BASE) % KVMRUN_VIRTIO_MMIO_STRIDE;
-	/* An access that runs past its window's end is no device's. */
-	if (index >= VIRTIO_DEVICE_COUNT || offset >= VIRTIO_MMIO_WINDOW_SIZE ||
-	    len > VIRTIO_MMIO_WINDOW_SIZE - offset)
-		return false;
-	virtio_dev_mmio(devs->dev[index], (uint32_t)offset, data, len, is_write);
-	return true;
+	(void)why;
+	(void)whylen;
+	virtio_dev_mmio(ctx, (uint32_t)offset, data, len, is_write);
+	return 0;
+}
+
+int virtio_devices_add_regions(struct virtio_devices *devs, struct mmio_regions *regions,
+			       char *err, size_t errlen)
+{
+	struct kvmrun_dev_entry map[VIRTIO_DEVICE_COUNT];
+
+	virtio_devices_map(map);
+	for (unsigned i = 0; i < VIRTIO_DEVICE_COUNT; i++) {
+		struct mmio_region r = {
+			.name = devs->dev[i]->ops->name, .base = map[i].base, .size = map[i].size,
+			.serve = serve_window, .ctx = devs->dev[i],
+		};
+		if (mmio_regions_add(regions, &r, err, errlen) < 0)
+			return -1;
+	}
+	return 0;
 }
 
 void virtio_devices_wait(struct virtio_devices *devs)

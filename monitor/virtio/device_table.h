@@ -1,39 +1,51 @@
-/* The machine's devices, in start_info's device map order: device 0 the
- * console, device 1 the entropy source. Device i answers at
- * KVMRUN_VIRTIO_MMIO_BASE + i * KVMRUN_VIRTIO_MMIO_STRIDE (a window of
- * VIRTIO_MMIO_WINDOW_SIZE bytes) and raises IOAPIC pin
- * KVMRUN_VIRTIO_IRQ_BASE + i. */
-#ifndef KVMRUN_VIRTIO_DEVICES_H
-#define KVMRUN_VIRTIO_DEVICES_H
+/* The machine's virtio devices: one line each in VIRTIO_DEVICE_TABLE below.
+ * A line's place i is the device's place in start_info's device map, and
+ * gives it its register window, KVMRUN_VIRTIO_MMIO_BASE + i *
+ * KVMRUN_VIRTIO_MMIO_STRIDE (VIRTIO_MMIO_WINDOW_SIZE bytes), and its
+ * interrupt, IOAPIC pin KVMRUN_VIRTIO_IRQ_BASE + i
+ * (include/kvmrun/machine_layout.h). Adding a device takes its own file
+ * here, one line, and its driver in guestlib/device_discovery.c's table. */
+#ifndef KVMRUN_VIRTIO_DEVICE_TABLE_H
+#define KVMRUN_VIRTIO_DEVICE_TABLE_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
 #include <kvmrun/start_info.h>
 
+#include "../mmio_regions.h"
 #include "console_device.h"
 #include "rng_device.h"
 
-#define VIRTIO_DEVICE_COUNT 2u
+/* LINE(member, type, start): the member of struct virtio_devices that holds
+ * the device's state, its type, and the function that starts it (see
+ * virtio_device_start_fn). */
+#define VIRTIO_DEVICE_TABLE(LINE)                                 \
+	LINE(console, struct virtio_console, virtio_console_start) \
+	LINE(rng, struct virtio_rng, virtio_rng_start)
+
+#define VIRTIO_DEVICE_ONE_(member, type, start) +1
+#define VIRTIO_DEVICE_COUNT (0u VIRTIO_DEVICE_TABLE(VIRTIO_DEVICE_ONE_))
+_Static_assert(VIRTIO_DEVICE_COUNT <= KVMRUN_MAX_DEV_ENTRIES, "start_info's device map holds them");
 
 struct virtio_devices {
-	struct virtio_console console;
-	struct virtio_rng rng;
+#define VIRTIO_DEVICE_MEMBER_(member, type, start) type member;
+	VIRTIO_DEVICE_TABLE(VIRTIO_DEVICE_MEMBER_)
+#undef VIRTIO_DEVICE_MEMBER_
 	struct virtio_dev *dev[VIRTIO_DEVICE_COUNT]; /* by device map index */
 };
 
-/* in_fd: the console's input (standard input in kvmrun). */
-void virtio_devices_init(struct virtio_devices *devs, const struct guest_mem *mem,
-			 struct virtio_irq irq, int in_fd);
+/* Start every device in its reset state. env says what of the host they
+ * may use. */
+void virtio_devices_init(struct virtio_devices *devs, const struct virtio_device_env *env);
 
 /* The device map entries start_info gives the guest. */
 void virtio_devices_map(struct kvmrun_dev_entry map[VIRTIO_DEVICE_COUNT]);
 
-/* A KVM_EXIT_MMIO access (api.rst: phys_addr, data[8], len, is_write).
- * Returns true when a device window holds all of [gpa, gpa+len) and the
- * device served it; false when the access is not a device's. */
-bool virtio_devices_mmio(struct virtio_devices *devs, uint64_t gpa, uint8_t data[8],
-			 uint32_t len, bool is_write);
+/* Enter each device's register window into the MMIO table. 0, or -1 with
+ * err set. */
+int virtio_devices_add_regions(struct virtio_devices *devs, struct mmio_regions *regions,
+			       char *err, size_t errlen);
 
 /* KVMRUN_PORT_WAIT: see virtio_console_wait(). */
 void virtio_devices_wait(struct virtio_devices *devs);

@@ -40,8 +40,9 @@ static const struct virtio_dev_ops rng_ops = {
 	.notify = notify,
 };
 
-void virtio_rng_init(struct virtio_rng *rng, const struct guest_mem *mem, struct virtio_irq irq,
-		     uint32_t irq_line)
+struct virtio_dev *virtio_rng_start(struct virtio_rng *rng, const struct virtio_device_env *env,
+				    uint32_t irq_line)
 {
-	virtio_dev_init(&rng->dev, &rng_ops, rng, mem, irq, irq_line);
+	virtio_dev_init(&rng->dev, &rng_ops, rng, env->mem, env->irq, irq_line);
+	return &rng->dev;
 }

@@ -13,7 +13,8 @@ struct virtio_rng {
 	struct virtio_dev dev;
 };
 
-void virtio_rng_init(struct virtio_rng *rng, const struct guest_mem *mem, struct virtio_irq irq,
-		     uint32_t irq_line);
+/* Reset state; the device raises irq_line. Returns its transport. */
+struct virtio_dev *virtio_rng_start(struct virtio_rng *rng, const struct virtio_device_env *env,
+				    uint32_t irq_line);
 
 #endif

@@ -39,6 +39,14 @@
 
 struct virtio_dev;
 
+/* What of the host a device may use, given when it starts (device_table.h
+ * starts them all). */
+struct virtio_device_env {
+	const struct guest_mem *mem;
+	struct virtio_irq irq;
+	int console_in_fd; /* the console's input: standard input in kvmrun */
+};
+
 struct virtio_dev_ops {
 	const char *name;  /* "virtio-rng": how diagnostics name the device */
 	uint32_t device_id;

@@ -2,8 +2,9 @@
  * guest.
  *
  * Input: a guest memory image, console input, then a script of register
- * accesses against both devices, made through virtio_devices_mmio() exactly
- * as the exit loop makes them, plus the wait hypercall and guest writes to
+ * accesses against both devices and the IOAPIC, made through the MMIO
+ * table (mmio_regions_access()) exactly as the exit loop makes them, plus
+ * the wait hypercall and guest writes to
  * its own memory between accesses.
  *
  *   u16 image_len; image_len bytes copied to guest-physical 0 (64 KiB RAM)
@@ -25,7 +26,7 @@
  * The devices' interrupts go through the IOAPIC, whose every MSI and route
  * report is checked against its redirection table (abort on a mismatch).
  * OP_DRIVER and OP_QUEUE are shorthands for register sequences a driver
- * makes; they too go through virtio_devices_mmio(). Stdout goes to
+ * makes; they too go through the MMIO table. Stdout goes to
  * /dev/null; run with -close_fd_mask=2 to silence the diagnostics.
  */
 #include <fcntl.h>
@@ -50,6 +51,7 @@ enum { OP_WRITE, OP_READ, OP_WAIT, OP_POKE, OP_DRIVER, OP_QUEUE, OP_NOTIFY, OP_I
 static struct guest_mem mem;
 static struct virtio_devices devs;
 static struct ioapic ioapic;
+static struct mmio_regions regions; /* as main.c builds it: the IOAPIC, the device windows */
 
 struct input {
 	const uint8_t *p;
@@ -121,17 +123,19 @@ static void ioapic_access(struct input *in)
 		offset = offsets[which & 3];
 	}
 	memcpy(data, &value, sizeof value);
-	(void)ioapic_mmio(&ioapic, offset, data, len % 9 ? len % 9 : 4, is_write & 1, why, sizeof why);
+	(void)mmio_regions_access(&regions, KVMRUN_IOAPIC_BASE + offset, data, len % 9 ? len % 9 : 4,
+				  is_write & 1, why, sizeof why);
 }
 
 static void mmio(uint8_t where, uint32_t offset, uint32_t len, uint64_t value, int is_write)
 {
 	uint8_t data[8];
+	char why[256];
 	uint64_t gpa = KVMRUN_VIRTIO_MMIO_BASE + (uint64_t)(where & 3) * KVMRUN_VIRTIO_MMIO_STRIDE +
 		       offset - (where & 4 ? 0x800 : 0);
 
 	memcpy(data, &value, sizeof data);
-	virtio_devices_mmio(&devs, gpa, data, len, is_write);
+	(void)mmio_regions_access(&regions, gpa, data, len, is_write, why, sizeof why);
 }
 
 static void reg_write(uint8_t dev, uint32_t offset, uint32_t value)
@@ -272,8 +276,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	stop_request_forget();
 	ioapic_init(&ioapic, (struct ioapic_ops){ .deliver = check_msi,
 						   .level_pins_changed = check_routes });
-	virtio_devices_init(&devs, &mem, (struct virtio_irq){ .raise = ioapic_raise, .ctx = &ioapic },
-			    in_fd);
+	const struct virtio_device_env env = {
+		.mem = &mem, .irq = { .raise = ioapic_raise, .ctx = &ioapic }, .console_in_fd = in_fd,
+	};
+	char err[256];
+	virtio_devices_init(&devs, &env);
+	mmio_regions_init(&regions);
+	if (ioapic_add_region(&ioapic, &regions, err, sizeof err) < 0 ||
+	    virtio_devices_add_regions(&devs, &regions, err, sizeof err) < 0)
+		abort();
 	while (!take(&in, &op, 1))
 		run_op(&in, op);
 	close(in_fd);

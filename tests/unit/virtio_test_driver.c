@@ -24,7 +24,13 @@ void td_setup(int in_fd)
 	stop_request_forget(); /* a test that stopped the guest leaves a request */
 	if (guest_mem_alloc(&td.mem, TD_MEM_SIZE, err, sizeof err) < 0)
 		fail_msg("guest_mem_alloc: %s", err);
-	virtio_devices_init(&td.devs, &td.mem, (struct virtio_irq){ .raise = count_irq }, in_fd);
+	const struct virtio_device_env env = {
+		.mem = &td.mem, .irq = { .raise = count_irq }, .console_in_fd = in_fd,
+	};
+	virtio_devices_init(&td.devs, &env);
+	mmio_regions_init(&td.regions);
+	if (virtio_devices_add_regions(&td.devs, &td.regions, err, sizeof err) < 0)
+		fail_msg("virtio_devices_add_regions: %s", err);
 }
 
 void td_teardown(void)
@@ -66,7 +72,9 @@ uint64_t td_access(unsigned dev, uint32_t offset, uint32_t len, uint64_t value, 
 	memset(data, 0xa5, sizeof data);
 	if (is_write)
 		memcpy(data, &value, len);
-	if (!virtio_devices_mmio(&td.devs, gpa, data, len, is_write))
+	char why[256];
+	if (mmio_regions_access(&td.regions, gpa, data, len, is_write, why, sizeof why) !=
+	    MMIO_SERVED)
 		fail_msg("MMIO at device %u offset 0x%x len %u not served", dev, offset, len);
 	if (is_write)
 		return 0;

@@ -1,6 +1,7 @@
 /* For the virtio unit tests: a guest with kvmrun's two devices and no KVM.
  * Plays the driver's part through the same entry point the exit loop uses
- * (virtio_devices_mmio), counts interrupts, and captures stderr. */
+ * (the MMIO table, mmio_regions_access), counts interrupts, and captures
+ * stderr. */
 #ifndef KVMRUN_TEST_VIRTIO_DRIVER_H
 #define KVMRUN_TEST_VIRTIO_DRIVER_H
 
@@ -19,6 +20,7 @@
 struct td {
 	struct guest_mem mem;
 	struct virtio_devices devs;
+	struct mmio_regions regions; /* the device windows, as kvmrun enters them */
 	unsigned irqs;          /* interrupts raised */
 	uint32_t irq_line;      /* the last one's line */
 };

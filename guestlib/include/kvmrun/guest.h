@@ -21,6 +21,10 @@ int kvmrun_getrandom(void *buf, size_t len);
 /* Write bytes on the early (hypercall) console, unbuffered. */
 void kvmrun_debug_write(const void *data, size_t len);
 
+/* Sleep in the monitor until console input or its end arrives; returns at
+ * once when the console has no receive buffers posted or input has ended. */
+void kvmrun_wait_for_input(void);
+
 /* Stop the VM now with status, without flushing anything. */
 __attribute__((noreturn)) void kvmrun_halt_with_status(int status);
 
