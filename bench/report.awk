@@ -3,8 +3,10 @@
 # host.txt and inner.txt hold key=value lines (bench/run, bench/measure);
 # samples.csv holds case,round,metric,value lines (bench/timeit). Writes
 # DIR/report.md (the tables), DIR/results.csv and DIR/results.json (every
-# figure: n, min, median, max, bar, met) and DIR/plot.svg (the
-# distributions). POSIX awk (mawk, Debian's default, is enough).
+# figure: n, min, median, max, bar, met) and, for bench/plot.gp to draw
+# plot.svg from, DIR/plot/ (the ratios and the wall times, with every
+# sample; the directory must exist, bench/run makes it). POSIX awk (mawk,
+# Debian's default, is enough).
 
 BEGIN { FS = "," }
 
@@ -95,7 +97,7 @@ function figure(id, label, unit, a, n, cmp, bar, note,    met, i) {
 	else if (cmp == "ge") met = (S_MED >= bar) ? "met" : "MISSED"
 	else met = "reported"
 	F_met[nf] = met
-	# keep the distribution for the plot
+	# keep the distribution for the plot's dots
 	for (i = 1; i <= n; i++) F_s[nf, i] = a[i]
 }
 
@@ -113,7 +115,7 @@ function json_num(x) { return x == "" ? "null" : sprintf("%.6g", x) }
 
 # ------------------------------------------------------------ the figures
 END {
-	md = out "/report.md"; csv = out "/results.csv"; js = out "/results.json"; svg = out "/plot.svg"
+	md = out "/report.md"; csv = out "/results.csv"; js = out "/results.json"; pd = out "/plot"
 	N = kv["exits"] + 0; MIB = kv["mib"] + 0; VMS = kv["vms"] + 0
 
 	n = paired_ratio("kvmrun_nop32", "floor", "wall_ms", a)
@@ -193,7 +195,7 @@ END {
 	write_md()
 	write_csv()
 	write_json()
-	write_svg()
+	write_plot()
 }
 
 # ------------------------------------------------------------ markdown
@@ -314,92 +316,111 @@ function write_json(    k, key, first, i, c, m, n, a) {
 	print "}" > js
 }
 
-# ------------------------------------------------------------ svg
-# Two panels of strip plots on log axes: exec->exit wall time of each case
-# (one dot per run, a tick at the median), and the paired ratios of each
-# figure with its bar in red.
-function lx(v, lo, hi, x0, w) { return x0 + w * (log(v) - log(lo)) / (log(hi) - log(lo)) }
+# ------------------------------------------------------------ plot data
+# bench/plot.gp draws plot.svg from these: whitespace-separated columns,
+# strings in double quotes, NaN where there is no value (gnuplot skips it).
+# One row a figure or a case, numbered from the top; the samples beside the
+# summaries so that the plot shows the spread, not only its ends.
+function gp_str(s) { gsub(/"/, "'", s); return "\"" s "\"" }
+function gp_num(x) { return x == "" ? "NaN" : sprintf("%.6g", x) }
+# gnuplot's single-quoted strings: '' is the only escape.
+function gp_sq(s) { gsub(/'/, "''", s); return "'" s "'" }
 
-function axis(y, lo, hi, x0, w, unit,    t, e, m, v, x) {
-	print "<line x1=\"" x0 "\" y1=\"" y "\" x2=\"" x0 + w "\" y2=\"" y "\" stroke=\"#444\"/>" > svg
-	for (e = -3; e <= 5; e++)
-		for (m = 1; m <= 5; m += (m == 1 ? 1 : 3)) {
-			v = m * 10 ^ e
-			if (v < lo || v > hi) continue
-			x = lx(v, lo, hi, x0, w)
-			print "<line x1=\"" x "\" y1=\"" y "\" x2=\"" x "\" y2=\"" y + 4 "\" stroke=\"#444\"/>" > svg
-			print "<text x=\"" x "\" y=\"" y + 16 "\" text-anchor=\"middle\">" v "</text>" > svg
-		}
-	print "<text x=\"" x0 + w "\" y=\"" y + 30 "\" text-anchor=\"end\">" unit " (log scale)</text>" > svg
-}
-
-function row(y, label, a, n, lo, hi, x0, w, color,    i, x) {
-	print "<text x=\"" x0 - 8 "\" y=\"" y + 4 "\" text-anchor=\"end\">" label "</text>" > svg
-	print "<line x1=\"" x0 "\" y1=\"" y "\" x2=\"" x0 + w "\" y2=\"" y "\" stroke=\"#eee\"/>" > svg
-	for (i = 1; i <= n; i++) {
-		if (a[i] <= 0) continue
-		x = lx(a[i] < lo ? lo : (a[i] > hi ? hi : a[i]), lo, hi, x0, w)
-		printf "<circle cx=\"%.1f\" cy=\"%d\" r=\"3\" fill=\"%s\" fill-opacity=\"0.5\"/>\n", x, y, color > svg
-	}
-	if (n > 0 && stats(a, n) && S_MED > 0) {
-		x = lx(S_MED, lo, hi, x0, w)
-		printf "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#000\" stroke-width=\"2\"/>\n", x, y - 8, x, y + 8 > svg
-	}
-}
-
-# The smallest of 1, 2, 5 x 10^k at or above v.
+# The smallest of 1, 2, 5 x 10^k at or above v, the largest at or below.
 function nice_above(v,    e, p) {
-	e = int(log(v) / log(10))
+	e = int(log(v) / log(10) + 100) - 100
 	p = 10 ^ e
 	if (p >= v) return p
 	if (2 * p >= v) return 2 * p
 	if (5 * p >= v) return 5 * p
 	return 10 * p
 }
+function nice_below(v,    e, p) {
+	e = int(log(v) / log(10) + 100) - 100
+	p = 10 ^ e
+	if (5 * p <= v) return 5 * p
+	if (2 * p <= v) return 2 * p
+	return p
+}
 
-function write_svg(    x0, w, y, i, c, n, a, lo, hi, k, nrows, h, label, list, nl, bx) {
-	x0 = 330; w = 560
-	nl = split("floor floor_long floor_4g kvmrun_exit0_64 noseccomp_exit0_64 kvmrun_nop32 kvmrun_nop64 kvmrun_nop64_4g hcall64_0 hcall64_n noseccomp_hcall64_n floor_exits floor_long_exits qemu", list, " ")
-	lo = 1e9; hi = 0
-	for (i = 1; i <= nl; i++) {
-		n = collect(list[i], "wall_ms", a)
-		for (k = 1; k <= n; k++) { if (a[k] < lo) lo = a[k]; if (a[k] > hi) hi = a[k] }
-	}
-	if (hi <= 0) { lo = 1; hi = 10 }
-	lo = 10 ^ int(log(lo) / log(10) - (lo < 1 ? 1 : 0))
-	hi = nice_above(hi)
-	if (hi < lo * 10) hi = lo * 10
-	nrows = nl + 0
-	for (k = 1; k <= nf; k++) if (F_unit[k] == "ratio") nrows++
-	h = 100 + 22 * nrows + 90
-	print "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"920\" height=\"" h "\" font-family=\"sans-serif\" font-size=\"11\">" > svg
-	print "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>" > svg
-	print "<text x=\"10\" y=\"20\" font-size=\"14\" font-weight=\"bold\">kvmrun make bench: " kv["date"] (kv["in_sandbox"] == "1" ? " (nested: KVM sandbox under QEMU TCG)" : (kv["inner_virtualized"] == "1" ? " (nested virtualization)" : "")) "</text>" > svg
-	print "<text x=\"10\" y=\"44\" font-weight=\"bold\">exec→exit wall time per run (dots), median (bar)</text>" > svg
-	y = 64
-	for (i = 1; i <= nl; i++) {
-		n = collect(list[i], "wall_ms", a)
-		if (n == 0) continue
-		row(y, list[i], a, n, lo, hi, x0, w, list[i] ~ /floor/ ? "#2a7" : (list[i] == "qemu" ? "#c33" : "#36c"))
-		y += 22
-	}
-	axis(y - 8, lo, hi, x0, w, "ms")
-	y += 50
-	print "<text x=\"10\" y=\"" y "\" font-weight=\"bold\">paired ratios per round (dots), median (bar), the bar to meet (red)</text>" > svg
-	y += 20
-	lo = 0.5; hi = 50
+# The ratios under short names (the table has the long ones).
+function plot_label(id) {
+	if (id == "exec_nop32_vs_floor") return "exec→exit nop32: kvmrun / floor"
+	if (id == "exec_nop64_vs_floor") return "exec→exit nop64: kvmrun / floor"
+	if (id == "exec_qemu_vs_kvmrun") return "exec→exit nop64: QEMU / kvmrun"
+	if (id == "hypercall_vs_floor") return "hypercall, per exit: kvmrun / floor"
+	if (id == "mem4g_vs_mem64m") return "exec→exit nop64: --mem=4G / 64M"
+	if (id == "floor_mem4g_vs_mem64m") return "exec→exit floor: 4 GiB / 64 MiB slot"
+	return id
+}
+
+function write_plot(    rf, rs, wf, ws, vf, k, i, row, lo, hi, v, note, list, nl, n, a, fam, title, where,
+	nratios, ncases, rlo, rhi, wlo, whi) {
+	rf = pd "/ratios.dat"; rs = pd "/ratio-samples.dat"
+	wf = pd "/wall.dat"; ws = pd "/wall-samples.dat"; vf = pd "/vars.gp"
+
+	# The paired ratios: every figure whose unit is a ratio.
+	print "# row label min median max bar cmp met note" > rf
+	print "# row ratio (one a round)" > rs
+	lo = 1; hi = 1; row = 0
 	for (k = 1; k <= nf; k++) {
 		if (F_unit[k] != "ratio") continue
-		split("", a)
-		for (i = 1; i <= F_n[k]; i++) a[i] = F_s[k, i]
-		label = F_id[k]
-		row(y, label, a, F_n[k], lo, hi, x0, w, "#36c")
-		if (F_cmp[k] != "") {
-			bx = lx(F_bar[k], lo, hi, x0, w)
-			printf "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#d00\" stroke-width=\"2\"/>\n", bx, y - 9, bx, y + 9 > svg
+		row++
+		if (F_n[k] == 0) note = "no data"
+		else if (F_cmp[k] == "") note = fmt(F_med[k]) "  reported"
+		else note = fmt(F_med[k]) "  " bar_text(k) " " F_met[k]
+		print row, gp_str(plot_label(F_id[k])), gp_num(F_min[k]), gp_num(F_med[k]), gp_num(F_max[k]),
+			gp_num(F_bar[k]), (F_cmp[k] == "" ? "-" : F_cmp[k]), gp_str(F_met[k]), gp_str(note) > rf
+		for (i = 1; i <= F_n[k]; i++) {
+			v = F_s[k, i]
+			if (v <= 0) continue # a log axis
+			print row, gp_num(v) > rs
+			if (v < lo) lo = v
+			if (v > hi) hi = v
 		}
-		y += 22
+		if (F_cmp[k] != "") { if (F_bar[k] < lo) lo = F_bar[k]; if (F_bar[k] > hi) hi = F_bar[k] }
 	}
-	axis(y - 8, lo, hi, x0, w, "ratio")
-	print "</svg>" > svg
+	nratios = row
+	rlo = nice_below(lo / 1.1); rhi = nice_above(hi * 1.1)
+
+	# The wall time of every run of every case: the exec->exit cases, then
+	# the round trips (N exits a run).
+	print "# row case min median max family note" > wf
+	print "# row wall_ms family" > ws
+	nl = split("floor floor_long floor_4g kvmrun_exit0_64 noseccomp_exit0_64 kvmrun_nop32 kvmrun_nop64 kvmrun_nop64_4g qemu " \
+		"hcall64_0 hcall64_n noseccomp_hcall64_n floor_exits floor_long_exits", list, " ")
+	lo = 0; hi = 0; row = 0
+	for (i = 1; i <= nl; i++) {
+		split("", a)
+		n = collect(list[i], "wall_ms", a)
+		if (n == 0) continue
+		row++
+		fam = list[i] ~ /floor/ ? "floor" : (list[i] == "qemu" ? "qemu" : "kvmrun")
+		stats(a, n)
+		print row, gp_str(list[i]), gp_num(S_MIN), gp_num(S_MED), gp_num(S_MAX), fam, gp_str(fmt(S_MED) " ms") > wf
+		for (k = 1; k <= n; k++) {
+			if (a[k] <= 0) continue
+			print row, gp_num(a[k]), fam > ws
+			if (lo == 0 || a[k] < lo) lo = a[k]
+			if (a[k] > hi) hi = a[k]
+		}
+	}
+	ncases = row
+	if (hi <= 0) { lo = 1; hi = 10 }
+	wlo = nice_below(lo / 1.1); whi = nice_above(hi * 1.1)
+
+	where = kv["in_sandbox"] == "1" ? "nested: the KVM sandbox, under QEMU TCG; only the ratios carry over" : \
+		(kv["inner_virtualized"] == "1" ? "nested: " kv["kvm_module"] " on a virtual machine" : "KVM on bare metal")
+	title = "kvmrun make bench, " kv["date"] ", kvmrun " kv["kvmrun_version"] ", commit " kv["commit"]
+	print "# Written by bench/report.awk for bench/plot.gp." > vf
+	print "title = " gp_sq(title) > vf
+	print "where = " gp_sq(where) > vf
+	print "rounds = " (kv["runs"] + 0) > vf
+	print "exits = " N > vf
+	print "nratios = " nratios > vf
+	print "ncases = " ncases > vf
+	print "have_qemu = " ((("qemu", "wall_ms") in cnt) ? 1 : 0) > vf
+	printf "rlo = %.6g; rhi = %.6g\n", rlo, rhi > vf
+	printf "wlo = %.6g; whi = %.6g\n", wlo, whi > vf
+	close(rf); close(rs); close(wf); close(ws); close(vf)
 }
