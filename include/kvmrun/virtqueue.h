@@ -10,9 +10,9 @@
 #define VIRTQ_DESC_F_WRITE 2u    /* device-writable (otherwise device-readable) */
 #define VIRTQ_DESC_F_INDIRECT 4u /* not offered by kvmrun's devices */
 
-/* kvmrun's devices take at most this many bytes in one chain they read
- * (the console's transmitq): a longer chain is a driver error, and the
- * device needs reset. The same limit as KVMRUN_DEBUG_WRITE_MAX. */
+/* kvmrun's devices take at most this many bytes in the device-readable
+ * part of one chain (all of a console transmitq chain): a longer part is a
+ * driver error, and the device needs reset. The same limit as KVMRUN_DEBUG_WRITE_MAX. */
 #define KVMRUN_VIRTQ_READ_CHAIN_MAX (1u << 20)
 
 /* Descriptor table: 16-byte aligned, queue size entries (§2.7.5). */

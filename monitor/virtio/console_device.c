@@ -26,9 +26,10 @@ static int64_t transmit_chain(struct virtio_dev *dev, const struct virtq_chain *
 {
 	(void)dev;
 	(void)budget; /* the pass checked that the chain fits */
-	for (unsigned i = 0; i < chain->nseg; i++)
+	/* The queue takes readable-only chains (notify() says so). */
+	for (unsigned i = 0; i < chain->nread; i++)
 		console_out_write(chain->seg[i].iov_base, chain->seg[i].iov_len);
-	stats.console_out_bytes += chain->bytes;
+	stats.console_out_bytes += chain->read_bytes;
 	return 0; /* the device wrote nothing into the chain */
 }
 
@@ -83,16 +84,17 @@ static int64_t receive_chain(struct virtio_dev *dev, const struct virtq_chain *c
 			     uint64_t budget)
 {
 	struct virtio_console *con = console_of(dev);
+	const struct iovec *seg = virtq_chain_writable(chain);
 	uint64_t total = 0;
 
 	/* A buffer with no room can only be given back empty. */
-	if (con->in_eof || chain->bytes == 0)
+	if (con->in_eof || chain->write_bytes == 0)
 		return 0;
-	for (unsigned i = 0; i < chain->nseg && total < budget; i++) {
-		size_t want = chain->seg[i].iov_len;
+	for (unsigned i = 0; i < chain->nwrite && total < budget; i++) {
+		size_t want = seg[i].iov_len;
 		if (want > budget - total)
 			want = (size_t)(budget - total);
-		size_t n = read_input(con, chain->seg[i].iov_base, want);
+		size_t n = read_input(con, seg[i].iov_base, want);
 		total += n;
 		if (n < want)
 			break;
@@ -106,6 +108,7 @@ static int64_t receive_chain(struct virtio_dev *dev, const struct virtq_chain *c
 
 void virtio_console_receive(struct virtio_console *con)
 {
+	/* Input goes to the driver: device-writable buffers only (§5.3.6). */
 	virtio_queue_pass(&con->dev, VIRTIO_CONSOLE_RECEIVEQ, VIRTQ_DEVICE_WRITES, receive_chain);
 }
 
@@ -113,7 +116,7 @@ static void notify(struct virtio_dev *dev, unsigned queue)
 {
 	if (queue == VIRTIO_CONSOLE_RECEIVEQ)
 		virtio_console_receive(console_of(dev));
-	else if (queue == VIRTIO_CONSOLE_TRANSMITQ)
+	else if (queue == VIRTIO_CONSOLE_TRANSMITQ) /* output: device-readable only */
 		virtio_queue_pass(dev, queue, VIRTQ_DEVICE_READS, transmit_chain);
 }
 

@@ -5,7 +5,7 @@
 
 #include "../stop_request.h"
 
-unsigned virtio_queue_pass(struct virtio_dev *dev, unsigned queue, enum virtq_direction dir,
+unsigned virtio_queue_pass(struct virtio_dev *dev, unsigned queue, enum virtq_parts parts,
 			   virtio_chain_fn fn)
 {
 	struct virtq_chain chain;
@@ -24,25 +24,32 @@ unsigned virtio_queue_pass(struct virtio_dev *dev, unsigned queue, enum virtq_di
 		pending = 0;
 	}
 	for (unsigned i = 0; i < pending && budget > 0 && !stop_requested(); i++) {
-		if (virtq_peek(q, dev->mem, dir, &chain, why, sizeof why) < 0) {
+		if (virtq_peek(q, dev->mem, parts, &chain, why, sizeof why) < 0) {
 			irq_bits |= virtio_dev_needs_reset(dev, "queue %u: %s", queue, why);
 			break;
 		}
-		if (dir == VIRTQ_DEVICE_READS && chain.bytes > KVMRUN_VIRTQ_READ_CHAIN_MAX) {
+		/* A readable-only chain keeps the words it always had; one
+		 * with a writable part too says which part is too long. */
+		if (chain.read_bytes > KVMRUN_VIRTQ_READ_CHAIN_MAX) {
 			irq_bits |= virtio_dev_needs_reset(
-				dev, "queue %u: chain from descriptor %u carries %llu bytes, more than "
-				"the %u a device-readable chain may", queue, chain.head,
-				(unsigned long long)chain.bytes, KVMRUN_VIRTQ_READ_CHAIN_MAX);
+				dev, chain.nwrite
+				? "queue %u: chain from descriptor %u has %llu device-readable bytes, "
+				  "more than the %u a chain may carry to the device"
+				: "queue %u: chain from descriptor %u carries %llu bytes, more than "
+				  "the %u a device-readable chain may",
+				queue, chain.head, (unsigned long long)chain.read_bytes,
+				KVMRUN_VIRTQ_READ_CHAIN_MAX);
 			break;
 		}
-		/* The device reads the whole chain: it must fit what is left. */
-		if (dir == VIRTQ_DEVICE_READS && chain.bytes > budget)
+		/* The device reads the whole readable part: it must fit what
+		 * is left; the writable part gets what remains after it. */
+		if (chain.read_bytes > budget)
 			break;
-		int64_t len = fn(dev, &chain, budget);
+		uint64_t room = budget - chain.read_bytes;
+		int64_t len = fn(dev, &chain, room);
 		if (len < 0)
 			break;
-		budget -= dir == VIRTQ_DEVICE_READS ? chain.bytes
-			  : (uint64_t)len < budget ? (uint64_t)len : budget;
+		budget = room - ((uint64_t)len < room ? (uint64_t)len : room);
 		virtq_complete(q, chain.head, len > UINT32_MAX ? UINT32_MAX : (uint32_t)len);
 		done++;
 	}

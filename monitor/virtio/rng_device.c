@@ -10,15 +10,16 @@
  * pass has left; the device may fill fewer than offered (§5.4.6.2). */
 static int64_t fill_chain(struct virtio_dev *dev, const struct virtq_chain *chain, uint64_t budget)
 {
+	const struct iovec *seg = virtq_chain_writable(chain);
 	uint64_t cap = budget < VIRTIO_RNG_CHAIN_MAX ? budget : VIRTIO_RNG_CHAIN_MAX;
 	size_t done = 0;
 
 	(void)dev;
-	for (unsigned i = 0; i < chain->nseg && done < cap; i++) {
-		size_t want = chain->seg[i].iov_len;
+	for (unsigned i = 0; i < chain->nwrite && done < cap; i++) {
+		size_t want = seg[i].iov_len;
 		if (want > cap - done)
 			want = (size_t)(cap - done);
-		size_t got = host_random_fill(chain->seg[i].iov_base, want);
+		size_t got = host_random_fill(seg[i].iov_base, want);
 		done += got;
 		if (got < want)
 			break;
@@ -29,6 +30,8 @@ static int64_t fill_chain(struct virtio_dev *dev, const struct virtq_chain *chai
 
 static void notify(struct virtio_dev *dev, unsigned queue)
 {
+	/* Requests are buffers for the device to fill: device-writable only
+	 * (§5.4.6). */
 	if (queue == VIRTIO_RNG_REQUESTQ)
 		virtio_queue_pass(dev, queue, VIRTQ_DEVICE_WRITES, fill_chain);
 }

@@ -265,9 +265,13 @@ void virtio_dev_mmio(struct virtio_dev *dev, uint32_t offset, uint8_t *data, uin
 	if (!is_write)
 		memset(data, 0, len);
 	if (offset >= VIRTIO_MMIO_CONFIG) {
-		/* Config space: the device's bytes, zeros past them, read-only. */
+		/* Config space: the device's bytes, zeros past them, read-only.
+		 * at + len <= VIRTIO_DEV_CONFIG_MAX (checked above, and the
+		 * assertion in transport.h); the size is capped all the same. */
 		uint32_t at = offset - VIRTIO_MMIO_CONFIG;
-		for (uint32_t i = 0; !is_write && i < len && at + i < dev->config_size; i++)
+		uint32_t size = dev->config_size < VIRTIO_DEV_CONFIG_MAX ? dev->config_size
+									 : VIRTIO_DEV_CONFIG_MAX;
+		for (uint32_t i = 0; !is_write && i < len && at + i < size; i++)
 			data[i] = dev->config[at + i];
 		return;
 	}

@@ -11,9 +11,11 @@
  *     SHMLen/SHMBase: all ones, "no shared memory region"); writing a
  *     read-only or unknown one is ignored.
  *   - Device config space (0x100 up to the window end, any width 1-8, any
- *     alignment) reads the device's config bytes (zeros past them) and
- *     ignores writes: the console's cols/rows are fixed at start-up, it
- *     does not offer F_EMERG_WRITE, and the rng has no config.
+ *     alignment) reads the device's config bytes, up to
+ *     VIRTIO_DEV_CONFIG_MAX of them (zeros past them), and ignores writes:
+ *     the console's cols/rows are fixed at start-up, it does not offer
+ *     F_EMERG_WRITE, and the rng has no config. The config never changes,
+ *     so ConfigGeneration always reads 0 (§2.5, §4.2.2).
  *   - Status bits only ever get set; writing 0 resets the device. The
  *     driver cannot clear DEVICE_NEEDS_RESET but by a reset.
  *   - DRIVER_OK without FEATURES_OK is a driver error (the device needs
@@ -28,6 +30,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <kvmrun/virtio_mmio.h>
+
 #include "../guest_mem.h"
 #include "irq.h"
 #include "virtq.h"
@@ -35,7 +39,11 @@
 #define KVMRUN_VIRTIO_VENDOR_ID 0x4b564d52u /* kvmrun's own: "KVMR" as a number */
 #define VIRTIO_DEV_MAX_QUEUES 2u
 #define VIRTIO_DEV_REPORTS_MAX 16u
-#define VIRTIO_DEV_CONFIG_MAX 16u
+/* Device config space: the whole rest of the register window from 0x100
+ * (§4.2.2), enough for any device type's config (virtio-blk's is 60). */
+#define VIRTIO_DEV_CONFIG_MAX 256u
+_Static_assert(VIRTIO_DEV_CONFIG_MAX == VIRTIO_MMIO_WINDOW_SIZE - VIRTIO_MMIO_CONFIG,
+	       "config space fills the register window from VIRTIO_MMIO_CONFIG to its end");
 
 struct virtio_dev;
 
@@ -65,7 +73,7 @@ struct virtio_dev {
 
 	uint64_t device_features; /* what the device offers (VIRTIO_DEV_FEATURES and its own) */
 	uint8_t config[VIRTIO_DEV_CONFIG_MAX]; /* device config space, read-only to the driver */
-	uint32_t config_size;
+	uint32_t config_size; /* bytes of config[] the device has, <= VIRTIO_DEV_CONFIG_MAX */
 
 	uint32_t status;     /* Status (§2.1) */
 	uint32_t int_status; /* InterruptStatus */

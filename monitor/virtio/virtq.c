@@ -103,11 +103,12 @@ int virtq_pending(const struct virtq *q, unsigned *count, char *why, size_t whyl
 	return 0;
 }
 
-int virtq_peek(const struct virtq *q, const struct guest_mem *mem, enum virtq_direction dir,
+int virtq_peek(const struct virtq *q, const struct guest_mem *mem, enum virtq_parts parts,
 	       struct virtq_chain *chain, char *why, size_t whylen)
 {
 	uint32_t slot = q->next_avail & (q->size - 1);
 	uint16_t idx = load16(q->avail + AVAIL_RING + 2u * slot);
+	uint32_t first_writable = UINT32_MAX; /* none yet */
 
 	if (idx >= q->size) {
 		diag_set(why, whylen, "available ring entry %u: head index %u is out of range "
@@ -115,10 +116,10 @@ int virtq_peek(const struct virtq *q, const struct guest_mem *mem, enum virtq_di
 		return -1;
 	}
 	chain->head = idx;
-	chain->nseg = 0;
-	chain->bytes = 0;
+	chain->nread = chain->nwrite = 0;
+	chain->read_bytes = chain->write_bytes = 0;
 	/* A chain visits each descriptor at most once: more than size steps
-	 * means it loops (§2.7.5.1: no loops). */
+	 * means it loops (§2.7.5.2: no loops). So at most size buffers. */
 	for (uint32_t steps = 0;; steps++) {
 		struct virtq_desc d;
 
@@ -133,16 +134,24 @@ int virtq_peek(const struct virtq *q, const struct guest_mem *mem, enum virtq_di
 			return -1;
 		}
 		bool writable = d.flags & VIRTQ_DESC_F_WRITE;
-		if (dir == VIRTQ_DEVICE_WRITES && !writable) {
+		if (!writable && !(parts & VIRTQ_DEVICE_READS)) {
 			diag_set(why, whylen, "descriptor %u is device-readable in a queue the "
 				 "device writes", idx);
 			return -1;
 		}
-		if (dir == VIRTQ_DEVICE_READS && writable) {
+		if (writable && !(parts & VIRTQ_DEVICE_WRITES)) {
 			diag_set(why, whylen, "descriptor %u is device-writable in a queue the "
 				 "device reads", idx);
 			return -1;
 		}
+		/* §2.7.4.2: writable descriptors come after all readable ones. */
+		if (!writable && first_writable != UINT32_MAX) {
+			diag_set(why, whylen, "descriptor %u is device-readable after device-writable "
+				 "descriptor %u", idx, first_writable);
+			return -1;
+		}
+		if (writable && first_writable == UINT32_MAX)
+			first_writable = idx;
 		/* Empty buffers carry nothing: skipped, their address unchecked. */
 		if (d.len) {
 			void *p = guest_mem_ptr(mem, d.addr, d.len);
@@ -151,8 +160,17 @@ int virtq_peek(const struct virtq *q, const struct guest_mem *mem, enum virtq_di
 					 idx, (unsigned long long)d.addr, d.len);
 				return -1;
 			}
-			chain->seg[chain->nseg++] = (struct iovec){ .iov_base = p, .iov_len = d.len };
-			chain->bytes += d.len;
+			/* Readable ones never follow a writable one (checked
+			 * above), so appending keeps the two parts in order. */
+			chain->seg[chain->nread + chain->nwrite] =
+				(struct iovec){ .iov_base = p, .iov_len = d.len };
+			if (writable) {
+				chain->nwrite++;
+				chain->write_bytes += d.len;
+			} else {
+				chain->nread++;
+				chain->read_bytes += d.len;
+			}
 		}
 		if (!(d.flags & VIRTQ_DESC_F_NEXT))
 			return 0;

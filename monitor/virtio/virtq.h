@@ -32,18 +32,35 @@ struct virtq {
 	uint8_t *desc, *avail, *used; /* host views of the three areas while ready */
 };
 
-/* One descriptor chain: its head and its non-empty buffers, in order. */
+/* One descriptor chain (§2.7.5): a device-readable part, then a
+ * device-writable part, either possibly empty. §2.7.4.2 has the driver
+ * place every device-writable descriptor after every device-readable one,
+ * so the chain splits in two; virtq_peek() refuses one that does not.
+ * Only non-empty buffers are kept, in chain order: the readable ones in
+ * seg[0 .. nread), then the writable ones in seg[nread .. nread + nwrite). */
 struct virtq_chain {
 	uint16_t head;
-	unsigned nseg;
-	uint64_t bytes; /* sum of the buffers' lengths */
+	unsigned nread, nwrite;
+	uint64_t read_bytes;  /* sum of the readable buffers' lengths */
+	uint64_t write_bytes; /* sum of the writable buffers' lengths */
 	struct iovec seg[VIRTQ_SIZE_MAX];
 };
 
-/* Which way every buffer of a queue goes. */
-enum virtq_direction {
-	VIRTQ_DEVICE_READS,  /* driver to device: no descriptor may be WRITE */
-	VIRTQ_DEVICE_WRITES, /* device to driver: every descriptor must be WRITE */
+/* The chain's device-writable buffers: nwrite of them. */
+static inline const struct iovec *virtq_chain_writable(const struct virtq_chain *chain)
+{
+	return chain->seg + chain->nread;
+}
+
+/* The parts a queue's chains may have: each device type says so per queue
+ * (§5: the console's transmitq only carries data to the device, its
+ * receiveq and the rng's requestq only take data from it; a block request
+ * has both). A descriptor of a part the queue does not take is a driver
+ * error. The values are bits: READS | WRITES == READS_THEN_WRITES. */
+enum virtq_parts {
+	VIRTQ_DEVICE_READS = 1,             /* driver to device: no descriptor may be WRITE */
+	VIRTQ_DEVICE_WRITES = 2,            /* device to driver: every descriptor must be WRITE */
+	VIRTQ_DEVICE_READS_THEN_WRITES = 3, /* readable descriptors, then WRITE ones */
 };
 
 /* Back to the reset state: not ready, size and addresses 0. */
@@ -60,10 +77,15 @@ int virtq_enable(struct virtq *q, const struct guest_mem *mem, uint32_t size_max
  * holds. */
 int virtq_pending(const struct virtq *q, unsigned *count, char *why, size_t whylen);
 
-/* Walk the next available chain without taking it. Returns 0, or -1 with
- * why set when the chain breaks the rules (§2.7.5: index out of range, a
- * loop, INDIRECT, a buffer outside guest RAM or of the wrong direction). */
-int virtq_peek(const struct virtq *q, const struct guest_mem *mem, enum virtq_direction dir,
+/* Walk the next available chain without taking it and split it into its
+ * readable and writable parts. Returns 0, or -1 with why set when the
+ * chain breaks the rules (§2.7.5.2, §2.7.4.2): an index out of range, a
+ * loop (more descriptors than the queue size), INDIRECT, a buffer outside
+ * guest RAM, a descriptor of a part the queue does not take, or a
+ * device-readable descriptor after a device-writable one. Empty buffers
+ * are skipped without checking their address, but their flags follow the
+ * same rules. */
+int virtq_peek(const struct virtq *q, const struct guest_mem *mem, enum virtq_parts parts,
 	       struct virtq_chain *chain, char *why, size_t whylen);
 
 /* Take the chain virtq_peek() returned and put it in the used ring with len

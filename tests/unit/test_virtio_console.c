@@ -536,6 +536,26 @@ static void test_receive_device_readable(void **state)
 	assert_int_equal(read(in_pipe[0], buf, sizeof buf), 4);
 }
 
+/* A request-and-reply chain (§2.7.4.2) is legal virtio, but not on the
+ * receiveq: the readable part is refused, as a lone readable buffer is. */
+static void test_receive_mixed_chain(void **state)
+{
+	(void)state;
+	td_desc(&rx, 0, BUF, 4, N, 1);
+	td_desc(&rx, 1, BUF + 8, 8, W, 0);
+	td_avail_add(&rx, 0);
+	feed("data", 4);
+	td_stderr_begin();
+	td_notify(&rx);
+	const char *err = td_stderr_end();
+	assert_string_equal(err, "kvmrun: virtio-console: queue 0: descriptor 0 is device-readable "
+			    "in a queue the device writes: device needs reset\n");
+	assert_true(td_needs_reset(TD_CONSOLE));
+	assert_int_equal(td_used_idx(&rx), 0);
+	char buf[8];
+	assert_int_equal(read(in_pipe[0], buf, sizeof buf), 4);
+}
+
 static void test_receive_empty_buffer(void **state)
 {
 	(void)state;
@@ -746,6 +766,7 @@ int main(void)
 		T(test_receive_pass_budget),
 		T(test_receive_read_blocks_then_stopped),
 		T(test_receive_device_readable),
+		T(test_receive_mixed_chain),
 		T(test_receive_empty_buffer),
 		T(test_receive_bulk_from_file),
 		T(test_wait_returns_at_once),

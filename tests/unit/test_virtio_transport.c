@@ -451,6 +451,109 @@ static void test_config_space(void **state)
 	assert_string_equal(td_stderr_end(), "");
 }
 
+/* A device config of size bytes (virtio-blk's is 60; 256 fills the
+ * window): no byte 0, and neighbours differ, so a misplaced byte shows. */
+static void give_config(struct virtio_dev *dev, uint32_t size)
+{
+	memset(dev->config, 0, sizeof dev->config);
+	for (uint32_t i = 0; i < size; i++)
+		dev->config[i] = (uint8_t)(i % 255 + 1);
+	dev->config_size = size;
+}
+
+/* What a read of len bytes at offset must return: the config's bytes,
+ * little-endian, zeros past its end. */
+static uint64_t config_value(const struct virtio_dev *dev, uint32_t offset, uint32_t len)
+{
+	uint64_t v = 0;
+
+	for (uint32_t i = 0; i < len; i++) {
+		uint32_t at = offset - VIRTIO_MMIO_CONFIG + i;
+		if (at < dev->config_size)
+			v |= (uint64_t)dev->config[at] << (8 * i);
+	}
+	return v;
+}
+
+static void check_config_reads(unsigned d)
+{
+	const struct virtio_dev *dev = td_dev(d);
+
+	for (uint32_t off = VIRTIO_MMIO_CONFIG; off < VIRTIO_MMIO_WINDOW_SIZE; off++)
+		for (uint32_t len = 1; len <= 8 && off + len <= VIRTIO_MMIO_WINDOW_SIZE; len++) {
+			uint64_t got = td_access(d, off, len, 0, false);
+			if (got != config_value(dev, off, len))
+				fail_msg("config size %u: %u-byte read at 0x%x: 0x%llx, not 0x%llx",
+					 dev->config_size, len, off, (unsigned long long)got,
+					 (unsigned long long)config_value(dev, off, len));
+		}
+}
+
+/* Config space larger than 16 bytes, up to the whole window: every width
+ * and alignment reads the right bytes, the last ones included; zeros past
+ * the config; writes change nothing; ConfigGeneration stays 0. */
+static void test_config_space_large(void **state)
+{
+	static const uint32_t sizes[] = { 60, 61, 255, VIRTIO_DEV_CONFIG_MAX };
+	uint8_t before[VIRTIO_DEV_CONFIG_MAX];
+	struct virtio_dev *dev = td_dev(TD_RNG);
+
+	(void)state;
+	td_driver_start(TD_RNG);
+	td_driver_ok(TD_RNG);
+	td_stderr_begin();
+	for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+		give_config(dev, sizes[s]);
+		check_config_reads(TD_RNG);
+		memcpy(before, dev->config, sizeof before);
+		for (uint32_t off = VIRTIO_MMIO_CONFIG; off < VIRTIO_MMIO_WINDOW_SIZE; off++)
+			for (uint32_t len = 1; len <= 8 && off + len <= VIRTIO_MMIO_WINDOW_SIZE; len *= 2)
+				td_access(TD_RNG, off, len, ~0ull, true);
+		assert_memory_equal(dev->config, before, sizeof before);
+		check_config_reads(TD_RNG);
+		assert_int_equal(td_read(TD_RNG, VIRTIO_MMIO_CONFIG_GENERATION), 0);
+	}
+	/* The last bytes of a full config, by name. */
+	assert_int_equal(td_access(TD_RNG, 0x1ff, 1, 0, false), 255 % 255 + 1);
+	assert_int_equal(td_access(TD_RNG, 0x1f8, 8, 0, false), 0x01fffefdfcfbfaf9ull);
+	assert_int_equal(td_access(TD_RNG, 0x1fe, 2, 0, false), 0x01ff);
+	assert_false(td_needs_reset(TD_RNG));
+	assert_int_equal(td.irqs, 0);
+	assert_string_equal(td_stderr_end(), "");
+}
+
+/* An access that runs past the window's end is no device's: the MMIO table
+ * serves nothing (the exit loop stops the guest), and the transport,
+ * called all the same, leaves the data alone. */
+static void test_config_space_window_end(void **state)
+{
+	static const struct { uint32_t offset, len; } cases[] = {
+		{ 0x1f9, 8 }, { 0x1fc, 8 }, { 0x1ff, 2 }, { 0x1fe, 4 }, { 0x200, 1 },
+	};
+	struct virtio_dev *dev = td_dev(TD_RNG);
+	uint64_t window = KVMRUN_VIRTIO_MMIO_BASE + TD_RNG * KVMRUN_VIRTIO_MMIO_STRIDE;
+	char why[256];
+
+	(void)state;
+	give_config(dev, VIRTIO_DEV_CONFIG_MAX);
+	td_stderr_begin();
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		uint8_t data[8];
+		memset(data, 0x5a, sizeof data);
+		assert_int_not_equal(mmio_regions_access(&td.regions, window + cases[i].offset, data,
+							 cases[i].len, false, why, sizeof why),
+				     MMIO_SERVED);
+		virtio_dev_mmio(dev, cases[i].offset, data, cases[i].len, false);
+		for (unsigned b = 0; b < sizeof data; b++)
+			assert_int_equal(data[b], 0x5a);
+		virtio_dev_mmio(dev, cases[i].offset, data, cases[i].len, true);
+	}
+	assert_string_equal(td_stderr_end(), "");
+	assert_false(td_needs_reset(TD_RNG));
+	/* Just inside, the same bytes are served. */
+	assert_int_equal(td_access(TD_RNG, 0x1f8, 8, 0, false), 0x01fffefdfcfbfaf9ull);
+}
+
 /* One line per reset, and a limit in all, however hard the guest tries. */
 static void test_diagnostics_limited(void **state)
 {
@@ -487,6 +590,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_interrupt_ack, td_fixture_setup, td_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_control_register_widths, td_fixture_setup, td_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_config_space, td_fixture_setup, td_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_config_space_large, td_fixture_setup, td_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_config_space_window_end, td_fixture_setup, td_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_diagnostics_limited, td_fixture_setup, td_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
