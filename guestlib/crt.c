@@ -18,10 +18,12 @@ const struct kvmrun_start_info *kvmrun_start_info(void)
 	return start_info;
 }
 
+/* start_info is not what this runtime was built for: say so on the early
+ * console and stop with the runtime's own status (abi_note.h). */
 static void early_fail(const char *why)
 {
 	kvmrun_debug_write(why, strlen(why));
-	kvmrun_halt_with_status(127);
+	kvmrun_halt_with_status(KVMRUN_STATUS_START_INFO_REFUSED);
 }
 
 /* argv strings: argc NUL-ended strings packed in args_size bytes. */

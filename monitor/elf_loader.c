@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -257,6 +258,95 @@ static int check_segments(Elf *elf, size_t phnum, size_t size, const struct gues
 	return 0;
 }
 
+/* The ABI note (include/kvmrun/abi_note.h) among one PT_NOTE segment's
+ * notes. Returns 1 when it is there and names this ABI, 0 when the segment
+ * holds no kvmrun note, -1 with err set when the note is malformed or names
+ * another ABI version. */
+static bool note_in_file(const GElf_Phdr *ph, size_t size)
+{
+	return ph->p_offset <= size && ph->p_filesz <= size - ph->p_offset;
+}
+
+static int find_abi_note(Elf *elf, const GElf_Phdr *ph, size_t index, char *err, size_t errlen)
+{
+	/* gABI: notes in a segment aligned to 8 use 8-byte padding. */
+	Elf_Data *data = elf_getdata_rawchunk(elf, (int64_t)ph->p_offset, ph->p_filesz,
+					      ph->p_align == 8 ? ELF_T_NHDR8 : ELF_T_NHDR);
+	if (!data) {
+		diag_set(err, errlen, "note segment %zu: %s", index, elf_errmsg(-1));
+		return -1;
+	}
+	GElf_Nhdr nh;
+	size_t at = 0, name_at, desc_at;
+	/* gelf_getnote() returns 0 at the end or at a note that does not fit. */
+	while ((at = gelf_getnote(data, at, &nh, &name_at, &desc_at)) > 0) {
+		const char *name = (const char *)data->d_buf + name_at;
+		if (nh.n_namesz != sizeof KVMRUN_NOTE_NAME ||
+		    memcmp(name, KVMRUN_NOTE_NAME, sizeof KVMRUN_NOTE_NAME) != 0)
+			continue;
+		if (nh.n_type != KVMRUN_NOTE_ABI)
+			continue; /* a kvmrun note of a kind this kvmrun does not know */
+		if (nh.n_descsz != KVMRUN_NOTE_ABI_DESC_SIZE) {
+			diag_set(err, errlen, "malformed kvmrun ABI note: a descriptor of %u bytes "
+				 "(expected %u)", (unsigned)nh.n_descsz, KVMRUN_NOTE_ABI_DESC_SIZE);
+			return -1;
+		}
+		uint32_t version;
+		memcpy(&version, (const char *)data->d_buf + desc_at, sizeof version);
+		if (version != KVMRUN_ABI_VERSION) {
+			diag_set(err, errlen, "built for kvmrun ABI version %u, but this kvmrun runs "
+				 "version %u: rebuild the app with this kvmrun's guest runtime",
+				 version, KVMRUN_ABI_VERSION);
+			return -1;
+		}
+		return 1;
+	}
+	return 0;
+}
+
+/* Read before the segments, so that an app of another ABI (whose layout
+ * may differ) is named as such rather than by the first rule its layout
+ * breaks. Sets *found; -1 with err set for a malformed or foreign note.
+ * Note segments cut off by the end of the file are passed over here
+ * (the segments' own checks name a truncated file better) and named by
+ * abi_note_missing() if no note was found. */
+static int check_abi_note(Elf *elf, size_t phnum, size_t size, bool *found, char *err,
+			  size_t errlen)
+{
+	*found = false;
+	for (size_t i = 0; i < phnum && !*found; i++) {
+		GElf_Phdr ph;
+		if (!gelf_getphdr(elf, (int)i, &ph)) {
+			diag_set(err, errlen, "program header %zu: %s", i, elf_errmsg(-1));
+			return -1;
+		}
+		if (ph.p_type != PT_NOTE || !note_in_file(&ph, size))
+			continue;
+		int rc = find_abi_note(elf, &ph, i, err, errlen);
+		if (rc < 0)
+			return -1;
+		*found = rc == 1;
+	}
+	return 0;
+}
+
+/* No ABI note: say why. Always -1. */
+static int abi_note_missing(Elf *elf, size_t phnum, size_t size, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < phnum; i++) {
+		GElf_Phdr ph;
+		if (gelf_getphdr(elf, (int)i, &ph) && ph.p_type == PT_NOTE && !note_in_file(&ph, size)) {
+			diag_set(err, errlen, "note segment %zu: file range [0x%llx, +0x%llx) lies past "
+				 "the end of the file (%zu bytes)", i, (unsigned long long)ph.p_offset,
+				 (unsigned long long)ph.p_filesz, size);
+			return -1;
+		}
+	}
+	diag_set(err, errlen, "not a kvmrun app: no kvmrun ABI note (a PT_NOTE named \"%s\"); "
+		 "kvmrun boots programs linked with its guest runtime", KVMRUN_NOTE_NAME);
+	return -1;
+}
+
 static int check_entry(const struct elf_app *app, char *err, size_t errlen)
 {
 	for (unsigned i = 0; i < app->nseg; i++) {
@@ -274,15 +364,20 @@ static int check_elf(Elf *elf, size_t size, const struct guest_mem *mem, struct 
 {
 	GElf_Ehdr ehdr;
 	size_t phnum;
+	bool kvmrun_app;
 
 	memset(app, 0, sizeof *app);
 	if (check_header(elf, size, &ehdr, &app->bits, err, errlen) < 0 ||
-	    check_phdr_table(elf, &ehdr, size, &phnum, err, errlen) < 0)
+	    check_phdr_table(elf, &ehdr, size, &phnum, err, errlen) < 0 ||
+	    check_abi_note(elf, phnum, size, &kvmrun_app, err, errlen) < 0)
 		return -1;
 	app->entry = ehdr.e_entry;
-	if (check_segments(elf, phnum, size, mem, app, err, errlen) < 0)
+	if (check_segments(elf, phnum, size, mem, app, err, errlen) < 0 ||
+	    check_entry(app, err, errlen) < 0)
 		return -1;
-	return check_entry(app, err, errlen);
+	/* Last, so that a file with a more specific fault (dynamically
+	 * linked, say) is named by it. */
+	return kvmrun_app ? 0 : abi_note_missing(elf, phnum, size, err, errlen);
 }
 
 int elf_check_image(const char *image, size_t size, const struct guest_mem *mem,

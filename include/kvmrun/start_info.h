@@ -15,10 +15,11 @@
 
 #include <stdint.h>
 
+#include "abi_note.h"
 #include "machine_layout.h"
 
 #define KVMRUN_START_INFO_MAGIC 0x524d564bu /* "KVMR" little-endian */
-#define KVMRUN_ABI_VERSION 1u
+/* abi_version holds KVMRUN_ABI_VERSION (abi_note.h). */
 
 /* Memory map: use of a range. */
 enum kvmrun_mem_use {

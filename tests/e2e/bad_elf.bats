@@ -138,6 +138,50 @@ good_layout() {
 	done
 }
 
+# ---------------------------------------------------------------- ABI note
+
+# note_at: the file offset of the ABI note's descriptor (the version) in $f.
+note_at() {
+	python3 -c 'import sys; d = open(sys.argv[1], "rb").read(); i = d.find(b"kvmrun\0\0"); print(i + 8 if i >= 12 else -1)' "$f"
+}
+
+@test "no ABI note (a static Linux program, a renamed note, no PT_NOTE): status 126, not a kvmrun app" {
+	local why="not a kvmrun app: no kvmrun ABI note (a PT_NOTE named \"kvmrun\"); kvmrun boots programs linked with its guest runtime"
+	for bits in 64 32; do
+		app $bits renamed$bits.elf
+		local at
+		at=$(note_at)
+		((at > 0))
+		put "$f" $((at - 3)) 1 0x58 # "kvmruX"
+		rejected 126 "$why"
+		app $bits nonote$bits.elf
+		local i
+		for ((i = 0; i < phnum; i++)); do
+			(($(ph_get $i $P_TYPE) == 4)) && ph_put $i $P_TYPE 0 # PT_NOTE -> PT_NULL
+		done
+		rejected 126 "$why"
+	done
+	# A static program linked for Linux, if this host can link one.
+	if printf '.globl _start\n_start: mov $60, %%eax\n xor %%edi, %%edi\n syscall\n' >"$tmp/linux.S" &&
+		gcc -nostdlib -static -no-pie -o "$tmp/linux" "$tmp/linux.S" 2>/dev/null; then
+		f="$tmp/linux"
+		rejected 126 "$why"
+	fi
+}
+
+@test "another ABI version in the note, or a malformed note: status 126 naming it" {
+	for bits in 64 32; do
+		app $bits v2-$bits.elf
+		local at
+		at=$(note_at)
+		put "$f" "$at" 4 2
+		rejected 126 "built for kvmrun ABI version 2, but this kvmrun runs version 1: rebuild the app with this kvmrun's guest runtime"
+		app $bits desc0-$bits.elf
+		put "$f" $(($(note_at) - 8 - 8)) 4 0 # n_descsz
+		rejected 126 "malformed kvmrun ABI note: a descriptor of 0 bytes (expected 4)"
+	done
+}
+
 # ------------------------------------------------------------------ header
 
 @test "e_phnum 0xffff (PN_XNUM) with no section headers: status 126" {
@@ -254,6 +298,7 @@ good_layout() {
 		app $bits far$bits.elf
 		good_layout
 		local last=$((phnum - 1)) m
+		while (($(ph_get $last $P_TYPE) != 1)); do last=$((last - 1)); done # the last PT_LOAD
 		m=$(ph_get $last $P_MEMSZ)
 		ph_put $last $P_VADDR 0x80000000
 		ph_put $last $P_PADDR 0x80000000

@@ -110,3 +110,18 @@ load helpers
 	assert_status 0
 	assert_no_sanitizer_report
 }
+
+@test "the runtime refuses a start_info it was not built for: its own status 120 and a line, 32- and 64-bit" {
+	for bits in 32 64; do
+		kvmrun "$GUESTS/abi_check$bits.elf" version
+		assert_status 120
+		[[ "$output" == "guestlib: start_info ABI version mismatch" ]]
+		kvmrun "$GUESTS/abi_check$bits.elf" magic
+		assert_status 120
+		[[ "$output" == "guestlib: no start_info (bad magic)" ]]
+		kvmrun "$GUESTS/abi_check$bits.elf" argc
+		assert_status 120
+		[[ "$output" == "guestlib: start_info: too many arguments" ]]
+		[[ -z "$stderr" ]]
+	done
+}

@@ -24,9 +24,9 @@ GIB = 1 << 30
 
 
 class Ph:
-    def __init__(self, type_, addr, filesz, memsz, flags, offset=AUTO, paddr=None):
+    def __init__(self, type_, addr, filesz, memsz, flags, offset=AUTO, paddr=None, data=b""):
         self.type, self.vaddr, self.filesz, self.memsz = type_, addr, filesz, memsz
-        self.flags, self.offset = flags, offset
+        self.flags, self.offset, self.data = flags, offset, data
         self.paddr = addr if paddr is None else paddr
 
 
@@ -55,10 +55,17 @@ class Elf:
         self.ph.append(Ph(*args, **kw))
         return self.ph[-1]
 
+    def note(self, version=1, desc_size=4):
+        """The ABI note (include/kvmrun/abi_note.h) in its own PT_NOTE."""
+        desc = struct.pack("<I", version).ljust(desc_size, b"\0")[:desc_size]
+        data = struct.pack("<III", 7, desc_size, 1) + b"kvmrun\0\0" + desc.ljust((desc_size + 3) & ~3, b"\0")
+        return self.add(PT_NOTE, 0, len(data), 0, PF_R, data=data)
+
     def good(self):
         self.add(PT_LOAD, 0x100000, 0x100, 0x100, PF_R | PF_X)
         self.add(PT_LOAD, 0x200000, 0x40, 0x2000, PF_R | PF_W)
         self.add(PT_GNU_STACK, 0, 0, 0, PF_R | PF_W)
+        self.note()
         return self
 
     def bytes(self):
@@ -82,6 +89,9 @@ class Elf:
             placed.append(off)
         size = cursor + self.pad
         img = bytearray((0xF4 if i % 7 else 0x90) for i in range(size))  # hlt, nop
+        for ph, off in zip(self.ph, placed):
+            if ph.data and off + len(ph.data) <= size:
+                img[off:off + len(ph.data)] = ph.data
         img[0:ehsize] = bytes(ehsize)
 
         img[0:4] = b"\x7fELF"
@@ -132,22 +142,25 @@ def seeds():
     e.add(PT_LOAD, 0x100000, 0x80, 0x80, PF_R | PF_X)
     e.add(PT_LOAD, 0x101000, 0x20, 0x20, PF_R)
     e.add(PT_LOAD, 0x102000, 0, 0x21000, PF_R | PF_W, offset=0)
+    e.note()
     s["good64_bss_only"] = e
     e = Elf(ELFCLASS32)
     e.add(PT_LOAD, 0x400000, 0x10, 0x1000, PF_R | PF_W)
     e.add(PT_LOAD, 0x100000, 0x40, 0x40, PF_R | PF_X)
     e.add(PT_LOAD, 0x100040, 0x10, 0x10, PF_R)  # adjacent
     e.entry = 0x100010
+    e.note()
     s["good32_unsorted"] = e
     e = Elf()
     for i in range(16):
         e.add(PT_LOAD, 0x100000 + i * 0x1000, 0x10, 0x100, PF_R | PF_X)
+    e.note()
     s["good64_16_loads"] = e
     e = good()
-    e.xnum = 3
+    e.xnum = 4
     s["good64_xnum"] = e
     e = good(ELFCLASS32)
-    e.xnum = 3
+    e.xnum = 4
     s["good32_xnum"] = e
     e = good()
     e.add(PT_NOTE, 0x100100, 0x10, 0x10, PF_R)
@@ -163,6 +176,19 @@ def seeds():
     e = good()
     e.add(PT_LOAD, 0xC0000000 - 0x1000, 0x10, 0x1000, PF_R | PF_W)  # up to the MMIO hole
     s["good64_below_hole"] = e
+
+    # ---------------------------------------------------------- ABI note
+    e = good()
+    e.ph.pop()
+    s["no_abi_note"] = e
+    e = good(ELFCLASS32)
+    e.ph.pop()
+    e.note(version=2)
+    s["abi_version2"] = e
+    e = good()
+    e.ph.pop()
+    e.note(desc_size=8)
+    s["abi_note_desc8"] = e
 
     # ------------------------------------------------------- header rules
     full = good().bytes()

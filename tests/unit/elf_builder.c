@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <kvmrun/abi_note.h>
+
 struct guest_mem eb_mem, eb_mem5g;
 
 int eb_mem_setup(void **state)
@@ -36,6 +38,7 @@ void eb_init(struct eb_spec *spec, unsigned char cls)
 	spec->machine = cls == ELFCLASS64 ? EM_X86_64 : EM_386;
 	spec->type = ET_EXEC;
 	spec->entry = 0x100000;
+	spec->abi_note = 1;
 }
 
 struct eb_phdr *eb_add(struct eb_spec *spec, uint32_t type, uint64_t addr,
@@ -47,6 +50,22 @@ struct eb_phdr *eb_add(struct eb_spec *spec, uint32_t type, uint64_t addr,
 		.type = type, .flags = flags, .offset = EB_AUTO, .vaddr = addr,
 		.paddr = addr, .filesz = filesz, .memsz = memsz,
 	};
+	return ph;
+}
+
+struct eb_phdr *eb_add_abi_note(struct eb_spec *spec, uint32_t version, uint32_t desc_size)
+{
+	struct eb_phdr *ph = eb_add(spec, PT_NOTE, 0, 0, 0, PF_R);
+	uint32_t words[3] = { sizeof KVMRUN_NOTE_NAME, desc_size, KVMRUN_NOTE_ABI };
+	uint32_t padded = (desc_size + 3) & ~3u;
+
+	memset(ph->bytes, 0, sizeof ph->bytes);
+	memcpy(ph->bytes, words, sizeof words);
+	memcpy(ph->bytes + 12, KVMRUN_NOTE_NAME, sizeof KVMRUN_NOTE_NAME); /* padded to 8 */
+	memcpy(ph->bytes + 20, &version, sizeof version);
+	ph->nbytes = 20 + (padded < 12 ? padded : 12);
+	ph->filesz = ph->nbytes;
+	ph->flags = PF_R;
 	return ph;
 }
 
@@ -76,7 +95,23 @@ static uint64_t max_u64(uint64_t a, uint64_t b)
 	return a > b ? a : b;
 }
 
+static char *build(struct eb_spec *spec, size_t *size);
+
 char *eb_build(struct eb_spec *spec, size_t *size)
+{
+	if (!spec->abi_note || spec->nph >= EB_MAX_PH)
+		return build(spec, size);
+	/* The note on a copy, so the caller's headers keep their numbers. */
+	static struct eb_spec with_note;
+	with_note = *spec;
+	eb_add_abi_note(&with_note, KVMRUN_ABI_VERSION, KVMRUN_NOTE_ABI_DESC_SIZE);
+	char *img = build(&with_note, size);
+	for (unsigned i = 0; i < spec->nph; i++)
+		spec->ph[i].offset = with_note.ph[i].offset;
+	return img;
+}
+
+static char *build(struct eb_spec *spec, size_t *size)
 {
 	int is64 = spec->cls == ELFCLASS64;
 	int msb = spec->data == ELFDATA2MSB;
@@ -114,6 +149,11 @@ char *eb_build(struct eb_spec *spec, size_t *size)
 		abort();
 	for (uint64_t i = 0; i < total; i++)
 		img[i] = eb_pattern(i);
+	for (unsigned i = 0; i < spec->nph; i++) {
+		const struct eb_phdr *ph = &spec->ph[i];
+		if (ph->nbytes && ph->offset < total && ph->nbytes <= total - ph->offset)
+			memcpy(img + ph->offset, ph->bytes, ph->nbytes);
+	}
 
 	/* ELF header. */
 	memset(img, 0, ehsize);

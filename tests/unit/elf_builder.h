@@ -21,6 +21,8 @@ struct eb_phdr {
 	uint64_t paddr;
 	uint64_t filesz;
 	uint64_t memsz;
+	uint8_t bytes[64]; /* the first nbytes of its file data (the rest: the pattern) */
+	unsigned nbytes;
 };
 
 struct eb_spec {
@@ -40,10 +42,12 @@ struct eb_spec {
 	int xnum;            /* e_phnum = PN_XNUM, section 0's sh_info = xnum_info */
 	uint32_t xnum_info;
 	size_t pad;          /* extra pattern bytes at the end of the file */
+	int abi_note;        /* eb_build() adds a good ABI note as the last program
+			      * header (after ph[nph-1]), its data after the others' */
 };
 
 /* Defaults: the class's machine (EM_386 / EM_X86_64), ET_EXEC, little-endian,
- * entry 0x100000, no program headers. */
+ * entry 0x100000, no program headers of its own, abi_note set. */
 void eb_init(struct eb_spec *spec, unsigned char cls);
 
 /* Append a program header with p_vaddr == p_paddr == addr and p_offset
@@ -51,8 +55,13 @@ void eb_init(struct eb_spec *spec, unsigned char cls);
 struct eb_phdr *eb_add(struct eb_spec *spec, uint32_t type, uint64_t addr,
 		       uint64_t filesz, uint64_t memsz, uint32_t flags);
 
+/* Append a PT_NOTE holding one ABI note (include/kvmrun/abi_note.h) that
+ * names version, with a descriptor of desc_size bytes (4 in a good one). */
+struct eb_phdr *eb_add_abi_note(struct eb_spec *spec, uint32_t version, uint32_t desc_size);
+
 /* The usual good app: text (R X) at 0x100000, 0x300 bytes; data (R W) at
- * 0x200000, 0x80 bytes of file data and 0x2000 bytes of memory. */
+ * 0x200000, 0x80 bytes of file data and 0x2000 bytes of memory; and (from
+ * eb_init()) the ABI note. */
 void eb_good(struct eb_spec *spec, unsigned char cls);
 
 /* Build the image into a malloc'd buffer of exactly *size bytes. The

@@ -1,11 +1,14 @@
 /* The facts the README repeats agree with the code they describe: the
  * options part of the usage text (options.c) is the README's Usage block,
- * and every exit status of exit_status.h has its row in the README's
- * exit-status table and its line in the usage text. Run from the tree's
+ * and every exit status of exit_status.h, and the guest runtime's own
+ * (abi_note.h), has its row in the README's exit-status table and its line
+ * in the usage text. Run from the tree's
  * root (tests/run-all does). */
 #include "unit.h"
 
 #include <stdlib.h>
+
+#include <kvmrun/abi_note.h>
 
 #include "../../monitor/exit_status.h"
 #include "../../monitor/options.h"
@@ -62,7 +65,7 @@ static void test_usage_block(void **state)
 static void test_exit_statuses(void **state)
 {
 	static const int statuses[] = {
-		STATUS_GUEST_ERROR, STATUS_GUEST_CRASH, STATUS_UNKNOWN_EXIT, STATUS_TIMEOUT,
+		KVMRUN_STATUS_START_INFO_REFUSED, STATUS_GUEST_ERROR, STATUS_GUEST_CRASH, STATUS_UNKNOWN_EXIT, STATUS_TIMEOUT,
 		STATUS_KVMRUN_FAILED, STATUS_APP_UNUSABLE, STATUS_APP_NOT_FOUND,
 		STATUS_SECCOMP_KILLED,
 	};

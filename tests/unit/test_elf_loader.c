@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <kvmrun/abi_note.h>
+
 #include "../../monitor/elf_loader.h"
 #include "elf_builder.h"
 
@@ -140,8 +142,9 @@ static void truncations(unsigned char cls)
 
 	eb_good(&spec, cls);
 	char *img = eb_build(&spec, &size);
-	/* The image ends with segment data: every shorter prefix is broken. */
-	assert_int_equal(size, spec.ph[1].offset + spec.ph[1].filesz);
+	/* The image ends with the ABI note's data, after the segments': every
+	 * shorter prefix is broken. */
+	assert_true(size > spec.ph[1].offset + spec.ph[1].filesz);
 	assert_int_equal(check_raw(img, size, &eb_mem, &app, err), 0);
 	for (size_t len = 0; len < size; len++) {
 		if (check_raw(img, len, &eb_mem, &app, err) != -1)
@@ -149,9 +152,9 @@ static void truncations(unsigned char cls)
 		if (err[0] == '\0')
 			fail_msg("image cut to %zu bytes rejected without a reason", len);
 	}
-	/* Where the cut falls in segment data, the loader says so. */
+	/* Where the cut falls in the note, the loader says so. */
 	assert_int_equal(check_raw(img, size - 1, &eb_mem, &app, err), -1);
-	assert_contains(err, "segment 1: file range");
+	assert_contains(err, "note segment 2: file range");
 	assert_contains(err, "lies past the end of the file");
 	free(img);
 }
@@ -557,7 +560,7 @@ static void test_phnum_limit(void **state)
 
 	(void)state;
 	eb_good(&spec, ELFCLASS64);
-	while (spec.nph < ELF_MAX_PHDRS)
+	while (spec.nph < ELF_MAX_PHDRS - 1) /* and the ABI note */
 		eb_add(&spec, PT_NULL, 0, 0, 0, 0);
 	accepted(&spec, &app);
 	assert_int_equal(app.nseg, 2);
@@ -565,7 +568,7 @@ static void test_phnum_limit(void **state)
 	rejected(&spec, "too many program headers: 65 (at most 64)");
 
 	eb_good(&spec, ELFCLASS32);
-	while (spec.nph < ELF_MAX_PHDRS + 1)
+	while (spec.nph < ELF_MAX_PHDRS)
 		eb_add(&spec, PT_NOTE, 0x100000, 0, 0, PF_R);
 	rejected(&spec, "too many program headers: 65 (at most 64)");
 }
@@ -576,6 +579,7 @@ static void test_phnum_zero(void **state)
 
 	(void)state;
 	eb_init(&spec, ELFCLASS64);
+	spec.abi_note = 0;
 	rejected(&spec, "no program headers");
 	eb_good(&spec, ELFCLASS32);
 	spec.phnum_set = 1;
@@ -622,12 +626,12 @@ static void test_phnum_xnum_exact(void **state)
 	/* Extended numbering with a count that is true: an ordinary app. */
 	eb_good(&spec, ELFCLASS64);
 	spec.xnum = 1;
-	spec.xnum_info = 2;
+	spec.xnum_info = 3; /* the two segments and the ABI note */
 	accepted(&spec, &app);
 	assert_int_equal(app.nseg, 2);
 	eb_good(&spec, ELFCLASS32);
 	spec.xnum = 1;
-	spec.xnum_info = 2;
+	spec.xnum_info = 3;
 	accepted(&spec, &app);
 	assert_int_equal(app.nseg, 2);
 }
@@ -690,10 +694,90 @@ static void test_phdr_table_past_eof_message(void **state)
 	for (size_t i = 0; i < sizeof phoff_deltas / sizeof phoff_deltas[0]; i++) {
 		const char *err = phoff_past_end(ELFCLASS64, phoff_deltas[i]);
 		assert_contains(err, "program header table [0x");
-		assert_contains(err, ", +112) lies past the end of the file");
+		assert_contains(err, ", +168) lies past the end of the file"); /* 3 headers */
 		err = phoff_past_end(ELFCLASS32, phoff_deltas[i] / 2);
 		assert_contains(err, "program header table [0x");
-		assert_contains(err, ", +64) lies past the end of the file");
+		assert_contains(err, ", +96) lies past the end of the file");
+	}
+}
+
+/* ------------------------------------------------------------ ABI note */
+
+static void test_abi_note_missing(void **state)
+{
+	struct eb_spec spec;
+
+	(void)state;
+	for (unsigned char cls = ELFCLASS32; cls <= ELFCLASS64; cls++) {
+		eb_good(&spec, cls);
+		spec.abi_note = 0;
+		rejected(&spec, "not a kvmrun app: no kvmrun ABI note (a PT_NOTE named \"kvmrun\"); "
+				"kvmrun boots programs linked with its guest runtime");
+		/* An empty note segment, or another program's note, is not it. */
+		eb_add(&spec, PT_NOTE, 0, 0, 0, PF_R);
+		rejected(&spec, "not a kvmrun app");
+		struct eb_phdr *gnu = eb_add(&spec, PT_NOTE, 0, 16, 0, PF_R);
+		memcpy(gnu->bytes, "\4\0\0\0\0\0\0\0\1\0\0\0GNU\0", 16);
+		gnu->nbytes = 16;
+		rejected(&spec, "not a kvmrun app");
+		/* A kvmrun note of a type this kvmrun does not know is skipped. */
+		struct eb_phdr *other = eb_add_abi_note(&spec, KVMRUN_ABI_VERSION, 4);
+		other->bytes[8] = 2;
+		rejected(&spec, "not a kvmrun app");
+	}
+	/* A more specific fault comes first: dynamically linked. */
+	eb_good(&spec, ELFCLASS64);
+	spec.abi_note = 0;
+	eb_add(&spec, PT_INTERP, 0x100200, 0x1c, 0x1c, PF_R);
+	rejected(&spec, "the app is dynamically linked");
+}
+
+static void test_abi_note_found(void **state)
+{
+	struct eb_spec spec;
+	struct elf_app app;
+
+	(void)state;
+	/* The note after another one in the same segment, or alone. */
+	eb_good(&spec, ELFCLASS64);
+	spec.abi_note = 0;
+	struct eb_phdr *ph = eb_add_abi_note(&spec, KVMRUN_ABI_VERSION, 4);
+	memmove(ph->bytes + 16, ph->bytes, 24);
+	memcpy(ph->bytes, "\4\0\0\0\0\0\0\0\1\0\0\0GNU\0", 16);
+	ph->nbytes = ph->filesz = 40;
+	accepted(&spec, &app);
+	eb_good(&spec, ELFCLASS64);
+	spec.abi_note = 0;
+	eb_add_abi_note(&spec, KVMRUN_ABI_VERSION, 4);
+	accepted(&spec, &app);
+}
+
+static void test_abi_note_foreign(void **state)
+{
+	struct eb_spec spec;
+
+	(void)state;
+	for (unsigned char cls = ELFCLASS32; cls <= ELFCLASS64; cls++) {
+		eb_good(&spec, cls);
+		spec.abi_note = 0;
+		eb_add_abi_note(&spec, KVMRUN_ABI_VERSION + 1, 4);
+		rejected(&spec, "built for kvmrun ABI version 2, but this kvmrun runs version 1: "
+				"rebuild the app with this kvmrun's guest runtime");
+		/* Named before the layout, which another ABI may place elsewhere. */
+		eb_init(&spec, cls);
+		eb_add(&spec, PT_LOAD, 0x1000, 0x10, 0x10, PF_R | PF_X);
+		eb_add_abi_note(&spec, 0, 4);
+		rejected(&spec, "built for kvmrun ABI version 0");
+
+		eb_good(&spec, cls);
+		spec.abi_note = 0;
+		eb_add_abi_note(&spec, KVMRUN_ABI_VERSION, 8);
+		rejected(&spec, "malformed kvmrun ABI note: a descriptor of 8 bytes (expected 4)");
+		eb_good(&spec, cls);
+		spec.abi_note = 0;
+		struct eb_phdr *ph = eb_add_abi_note(&spec, KVMRUN_ABI_VERSION, 4);
+		ph->offset = 0x7fff0000;
+		rejected(&spec, "note segment 2: file range [0x7fff0000, +0x18) lies past the end of the file");
 	}
 }
 
@@ -1085,7 +1169,7 @@ static void test_open_bad_files(void **state)
 	eb_good(&spec, ELFCLASS64);
 	char *img = eb_build(&spec, &size);
 	write_file(tmp_path("cut.elf"), img, size - 1);
-	open_fails(tmp_path("cut.elf"), ELF_OPEN_UNUSABLE, "segment 1: file range");
+	open_fails(tmp_path("cut.elf"), ELF_OPEN_UNUSABLE, "note segment 2: file range"); /* the note ends it */
 
 	/* The whole of it opens, and the file's bytes are the image's. */
 	write_file(tmp_path("cut.elf"), img, size);
@@ -1139,6 +1223,9 @@ int main(void)
 		cmocka_unit_test(test_phentsize),
 		cmocka_unit_test(test_phdr_table_past_eof),
 		cmocka_unit_test(test_phdr_table_past_eof_message),
+		cmocka_unit_test(test_abi_note_missing),
+		cmocka_unit_test(test_abi_note_found),
+		cmocka_unit_test(test_abi_note_foreign),
 		cmocka_unit_test(test_dynamic),
 		cmocka_unit_test(test_no_load),
 		cmocka_unit_test(test_too_many_loads),
