@@ -12,6 +12,7 @@
 #include "exit_status.h"
 #include "halt_watch.h"
 #include "hypercall_table.h"
+#include "input_watch.h"
 #include "ioapic.h"
 #include "stats.h"
 #include "stop_request.h"
@@ -218,8 +219,20 @@ int exit_loop_run(struct vm *vm, struct virtio_devices *devs, const struct mmio_
 		count_exit(rc, vm->run);
 		if (rc < 0) {
 			if (errno == EINTR || errno == EAGAIN) {
+				/* Cleared before the stop check: a stop signal from
+				 * now on sets immediate_exit again itself. */
+				bool input = input_watch_due;
+				if (input) {
+					input_watch_due = 0;
+					vm->run->immediate_exit = 0;
+				}
 				if (stop_requested())
 					return stop_report(vm);
+				if (input) {
+					virtio_devices_input_arrived(devs);
+					if (stop_requested()) /* a failed read */
+						return stop_report(vm);
+				}
 				if (halt_watch_due) {
 					halt_watch_due = 0;
 					if (halted_for_good(vm)) {

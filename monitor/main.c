@@ -14,6 +14,7 @@
 #include "exit_loop.h"
 #include "exit_status.h"
 #include "halt_watch.h"
+#include "input_watch.h"
 #include "options.h"
 #include "start_info_build.h"
 #include "seccomp_filter.h"
@@ -97,7 +98,8 @@ static int lock_down(struct vm *vm, const struct options *opts, char *err, size_
 	vm->timeout_text = opts->timeout_text;
 	vm->timeout_unit = opts->timeout_unit;
 	if (stop_request_install(vm->run, opts->timeout_ns, err, errlen) < 0 ||
-	    halt_watch_start(err, errlen) < 0)
+	    halt_watch_start(err, errlen) < 0 ||
+	    input_watch_start(STDIN_FILENO, vm->run, err, errlen) < 0)
 		return -1;
 	if (opts->no_seccomp) {
 		diag("warning: --unsafe-no-seccomp: running without the seccomp filter");
@@ -160,11 +162,13 @@ int main(int argc, char **argv)
 	vm_close_kvm_fd(&vm);
 	if (lock_down(&vm, &opts, err, sizeof err) < 0) {
 		diag("%s", err);
+		input_watch_stop();
 		vm_destroy(&vm);
 		return STATUS_KVMRUN_FAILED;
 	}
 
 	int status = exit_loop_run(&vm, &devs, &regions);
+	input_watch_stop();
 	if (opts.stats)
 		stats_print();
 	if (opts.no_seccomp) {

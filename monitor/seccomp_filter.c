@@ -1,6 +1,7 @@
 #include "seccomp_filter.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/filter.h>
 #include <linux/kvm.h>
 #include <linux/seccomp.h>
@@ -17,6 +18,7 @@
 
 #include "diag.h"
 #include "exit_status.h"
+#include "input_watch.h"
 
 #define FD(kind, i) { FILTER_ARG_##kind, i, 0 }
 #define EQ(i, v) { FILTER_ARG_CONST, i, v }
@@ -39,9 +41,13 @@ const struct filter_rule filter_rules[] = {
 	{ "write", "fd 2", "diagnostics", SCMP_SYS(write), { EQ(0, STDERR_FILENO) } },
 	{ "getrandom", "flags 0", "the entropy device (the system call itself, not libc's vDSO "
 	  "getrandom)", SCMP_SYS(getrandom), { EQ(2, 0) } },
+	{ "fcntl", "fd 0, F_GETFL", "take O_ASYNC off standard input at exit (input_watch.c)",
+	  SCMP_SYS(fcntl), { EQ(0, STDIN_FILENO), EQ(1, F_GETFL) } },
+	{ "fcntl", "fd 0, F_SETFL", "take O_ASYNC off standard input at exit, so that no later "
+	  "process sharing it gets kvmrun's SIGIO", SCMP_SYS(fcntl), { EQ(0, STDIN_FILENO), EQ(1, F_SETFL) } },
 	{ "poll", "(pointer argument: not narrowable)", "wait for console input or output room",
 	  SCMP_SYS(poll), { { 0 } } },
-	{ "rt_sigreturn", "", "return from the stop-signal and halt-watch handlers",
+	{ "rt_sigreturn", "", "return from the stop-signal, halt-watch and input-watch handlers",
 	  SCMP_SYS(rt_sigreturn), { { 0 } } },
 	{ "restart_syscall", "", "resume a poll interrupted by a stop and continue (SIGSTOP or "
 	  "Ctrl-Z then SIGCONT, a debugger attaching, a cgroup freeze)",
@@ -103,6 +109,7 @@ static void report_forbidden_syscall(int sig, siginfo_t *info, void *context)
 	}
 	n = put_text(line, n, ": kvmrun stopped\n");
 	syscall(SYS_write, STDERR_FILENO, line, n);
+	input_watch_stop(); /* allowed calls only, async-signal-safe */
 	syscall(SYS_exit_group, STATUS_SECCOMP_KILLED);
 }
 

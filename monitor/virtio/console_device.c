@@ -87,8 +87,17 @@ static int64_t receive_chain(struct virtio_dev *dev, const struct virtq_chain *c
 	const struct iovec *seg = virtq_chain_writable(chain);
 	uint64_t total = 0;
 
+	/* End of input is told once, by one buffer given back empty; the
+	 * buffers posted after it stay posted, so that a driver which re-posts
+	 * at once does not spin on completions (virtio_console.h). */
+	if (con->in_eof) {
+		if (con->eof_told)
+			return VIRTIO_CHAIN_LATER;
+		con->eof_told = true;
+		return 0;
+	}
 	/* A buffer with no room can only be given back empty. */
-	if (con->in_eof || chain->write_bytes == 0)
+	if (chain->write_bytes == 0)
 		return 0;
 	for (unsigned i = 0; i < chain->nwrite && total < budget; i++) {
 		size_t want = seg[i].iov_len;
@@ -103,6 +112,8 @@ static int64_t receive_chain(struct virtio_dev *dev, const struct virtq_chain *c
 	/* Nothing read and input goes on: try this chain again later. */
 	if (total == 0 && !con->in_eof)
 		return VIRTIO_CHAIN_LATER;
+	if (total == 0)
+		con->eof_told = true; /* this empty buffer tells it */
 	return (int64_t)total;
 }
 
@@ -144,11 +155,19 @@ void virtio_console_prepare_input(int in_fd)
 		(void)fcntl(in_fd, F_SETPIPE_SZ, INPUT_PIPE_SIZE);
 }
 
+/* End of input outlives a reset (it is the input's state), but the new
+ * driver has not been told of it yet. */
+static void reset(struct virtio_dev *dev)
+{
+	console_of(dev)->eof_told = false;
+}
+
 static const struct virtio_dev_ops console_ops = {
 	.name = "virtio-console",
 	.device_id = VIRTIO_ID_CONSOLE,
 	.nqueues = 2,
 	.notify = notify,
+	.reset = reset,
 };
 
 struct virtio_dev *virtio_console_start(struct virtio_console *con,
@@ -157,6 +176,7 @@ struct virtio_dev *virtio_console_start(struct virtio_console *con,
 	virtio_dev_init(&con->dev, &console_ops, con, env->mem, env->irq, irq_line);
 	con->in_fd = env->console_in_fd;
 	con->in_eof = false;
+	con->eof_told = false;
 	return &con->dev;
 }
 

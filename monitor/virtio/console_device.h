@@ -5,10 +5,17 @@
  * Standard input is shared with whoever started kvmrun, so it is never made
  * non-blocking: a read happens only after poll() says it cannot block, and
  * one that blocks all the same (another reader took the input in between)
- * is interrupted by a stop request. At end of input every receive buffer,
- * then and from then on, completes with length 0: the guest's end-of-file
- * signal. A read that fails (EIO, EISDIR, ...) is not an end of input: it
- * stops the guest (console_out.h says how, for output). */
+ * is interrupted by a stop request. Input is read when the driver notifies
+ * the receiveq, when it makes the wait hypercall, and when it arrives
+ * (input_watch.h: SIGIO), so a driver that posts buffers once and waits
+ * for the interrupt gets it too.
+ *
+ * End of input is told once: the first receive buffer after it completes
+ * with length 0, the driver's end-of-file signal; buffers posted after that
+ * stay posted and are never used, so a driver that re-posts at once sees
+ * no storm of empty completions. A read that fails (EIO, EISDIR, ...) is
+ * not an end of input: it stops the guest (console_out.h says how, for
+ * output). */
 #ifndef KVMRUN_VIRTIO_CONSOLE_H
 #define KVMRUN_VIRTIO_CONSOLE_H
 
@@ -19,7 +26,8 @@
 struct virtio_console {
 	struct virtio_dev dev;
 	int in_fd;   /* standard input */
-	bool in_eof; /* end of input reached */
+	bool in_eof;   /* end of input reached */
+	bool eof_told; /* and one empty receive buffer has said so */
 };
 
 /* Reset state; the device raises irq_line. Returns its transport. */

@@ -62,3 +62,8 @@ void virtio_devices_wait(struct virtio_devices *devs)
 {
 	virtio_console_wait(&devs->console);
 }
+
+void virtio_devices_input_arrived(struct virtio_devices *devs)
+{
+	virtio_console_receive(&devs->console);
+}

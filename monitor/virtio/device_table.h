@@ -50,4 +50,8 @@ int virtio_devices_add_regions(struct virtio_devices *devs, struct mmio_regions 
 /* KVMRUN_PORT_WAIT: see virtio_console_wait(). */
 void virtio_devices_wait(struct virtio_devices *devs);
 
+/* Standard input has something (input_watch.h): the console's receive
+ * pass delivers it to buffers the driver posted. */
+void virtio_devices_input_arrived(struct virtio_devices *devs);
+
 #endif

@@ -31,6 +31,8 @@ static void reset(struct virtio_dev *dev)
 	for (unsigned i = 0; i < VIRTIO_DEV_MAX_QUEUES; i++)
 		virtq_reset(&dev->queue[i]);
 	dev->reported = false;
+	if (dev->ops && dev->ops->reset)
+		dev->ops->reset(dev);
 }
 
 void virtio_dev_init(struct virtio_dev *dev, const struct virtio_dev_ops *ops, void *owner,

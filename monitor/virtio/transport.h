@@ -62,6 +62,9 @@ struct virtio_dev_ops {
 	/* The driver notified a queue that exists and is ready, with the
 	 * device live. */
 	void (*notify)(struct virtio_dev *dev, unsigned queue);
+	/* Optional: the driver reset the device (Status 0, §2.4); the device
+	 * type forgets what it told the driver before. */
+	void (*reset)(struct virtio_dev *dev);
 };
 
 struct virtio_dev {

@@ -358,14 +358,17 @@ static void test_receive_eof(void **state)
 	assert_int_equal(td_used(&rx, 0).len, 3);
 	assert_int_equal(td_used(&rx, 1).len, 0);
 	assert_int_equal(td.irqs, 1);
-	/* From then on every buffer completes empty, at once. */
+	/* Told once: buffers posted after it stay posted, with no interrupt,
+	 * however often the driver notifies or waits. */
 	post_rx(2, BUF + 16, 8);
 	post_rx(3, BUF + 24, 8);
-	td_notify(&rx);
-	assert_int_equal(td_used_idx(&rx), 4);
-	assert_int_equal(td_used(&rx, 2).len, 0);
-	assert_int_equal(td_used(&rx, 3).len, 0);
-	assert_int_equal(td.irqs, 2);
+	for (int i = 0; i < 3; i++) {
+		td_notify(&rx);
+		virtio_devices_wait(&td.devs);
+		virtio_devices_input_arrived(&td.devs);
+	}
+	assert_int_equal(td_used_idx(&rx), 2);
+	assert_int_equal(td.irqs, 1);
 	assert_false(td_needs_reset(TD_CONSOLE));
 }
 
@@ -519,30 +522,12 @@ static void test_receive_pass_budget(void **state)
 	close(fd);
 }
 
-static void test_receive_device_readable(void **state)
+/* The chain made available at descriptor 0, with input waiting: refused
+ * for its readable descriptor 0, nothing completed, the input left alone. */
+static void expect_readable_refused(void)
 {
-	(void)state;
-	td_desc(&rx, 0, BUF, 8, 0, 0);
-	td_avail_add(&rx, 0);
-	feed("data", 4);
-	td_stderr_begin();
-	td_notify(&rx);
-	const char *err = td_stderr_end();
-	assert_string_equal(err, "kvmrun: virtio-console: queue 0: descriptor 0 is device-readable "
-			    "in a queue the device writes: device needs reset\n");
-	assert_true(td_needs_reset(TD_CONSOLE));
-	/* The input was left alone. */
 	char buf[8];
-	assert_int_equal(read(in_pipe[0], buf, sizeof buf), 4);
-}
 
-/* A request-and-reply chain (§2.7.4.2) is legal virtio, but not on the
- * receiveq: the readable part is refused, as a lone readable buffer is. */
-static void test_receive_mixed_chain(void **state)
-{
-	(void)state;
-	td_desc(&rx, 0, BUF, 4, N, 1);
-	td_desc(&rx, 1, BUF + 8, 8, W, 0);
 	td_avail_add(&rx, 0);
 	feed("data", 4);
 	td_stderr_begin();
@@ -552,8 +537,24 @@ static void test_receive_mixed_chain(void **state)
 			    "in a queue the device writes: device needs reset\n");
 	assert_true(td_needs_reset(TD_CONSOLE));
 	assert_int_equal(td_used_idx(&rx), 0);
-	char buf[8];
 	assert_int_equal(read(in_pipe[0], buf, sizeof buf), 4);
+}
+
+static void test_receive_device_readable(void **state)
+{
+	(void)state;
+	td_desc(&rx, 0, BUF, 8, 0, 0);
+	expect_readable_refused();
+}
+
+/* A request-and-reply chain (§2.7.4.2) is legal virtio, but not on the
+ * receiveq: the readable part is refused, as a lone readable buffer is. */
+static void test_receive_mixed_chain(void **state)
+{
+	(void)state;
+	td_desc(&rx, 0, BUF, 4, N, 1);
+	td_desc(&rx, 1, BUF + 8, 8, W, 0);
+	expect_readable_refused();
 }
 
 static void test_receive_empty_buffer(void **state)
@@ -593,9 +594,9 @@ static void test_receive_bulk_from_file(void **state)
 	for (unsigned i = 0; i < 100; i++)
 		post_rx((uint16_t)i, BUF + (uint64_t)i * CHUNK, CHUNK);
 	td_notify(&rx);
-	/* 64 full buffers, then end of file for all the others. */
-	assert_int_equal(td_used_idx(&rx), 100);
-	for (unsigned i = 0; i < 100; i++)
+	/* 64 full buffers, then end of file, once; the others stay posted. */
+	assert_int_equal(td_used_idx(&rx), CHUNKS + 1);
+	for (unsigned i = 0; i <= CHUNKS; i++)
 		assert_int_equal(td_used(&rx, i).len, i < CHUNKS ? CHUNK : 0);
 	assert_memory_equal(td_ptr(BUF, CHUNK * CHUNKS), data, CHUNK * CHUNKS);
 	assert_int_equal(td.irqs, 1);
