@@ -39,6 +39,7 @@ enum action {
 	ALLOWED_RESTART_SYSCALL,
 	ALLOWED_SIGNAL_MSI,
 	ALLOWED_SET_GSI_ROUTING,
+	ALLOWED_INPUT_WATCH_STOP,
 	ALLOWED_EVERYTHING_AT_ONCE,
 	FORBIDDEN_OPENAT,
 	FORBIDDEN_WRITE_FD3,
@@ -55,6 +56,8 @@ enum action {
 	FORBIDDEN_EXECVE,
 	FORBIDDEN_SOCKET,
 	FORBIDDEN_SETITIMER_VIRTUAL,
+	FORBIDDEN_FCNTL_SETOWN,
+	FORBIDDEN_FCNTL_STDOUT,
 	POLL_THROUGH_STOP_AND_CONTINUE, /* not in the loops above: needs the parent's help */
 };
 
@@ -97,6 +100,8 @@ static void act(enum action a)
 	case ALLOWED_RESTART_SYSCALL: SYS(SYS_restart_syscall); break;
 	case ALLOWED_SIGNAL_MSI: SYS(SYS_ioctl, vm_fd, KVM_SIGNAL_MSI, &msi); break;
 	case ALLOWED_SET_GSI_ROUTING: SYS(SYS_ioctl, vm_fd, KVM_SET_GSI_ROUTING, &routing); break;
+	/* What kvmrun does at exit: F_GETFL, then F_SETFL on standard input. */
+	case ALLOWED_INPUT_WATCH_STOP: SYS(SYS_fcntl, 0, F_SETFL, SYS(SYS_fcntl, 0, F_GETFL)); break;
 	case ALLOWED_EVERYTHING_AT_ONCE:
 		for (enum action b = ALLOWED_WRITE_STDOUT; b < ALLOWED_EVERYTHING_AT_ONCE; b++)
 			act(b);
@@ -117,6 +122,8 @@ static void act(enum action a)
 	case FORBIDDEN_EXECVE: SYS(SYS_execve, "/bin/true", NULL, NULL); break;
 	case FORBIDDEN_SOCKET: SYS(SYS_socket, 2, 1, 0); break;
 	case FORBIDDEN_SETITIMER_VIRTUAL: SYS(SYS_setitimer, ITIMER_VIRTUAL, &off, NULL); break;
+	case FORBIDDEN_FCNTL_SETOWN: SYS(SYS_fcntl, 0, F_SETOWN, 1); break;
+	case FORBIDDEN_FCNTL_STDOUT: SYS(SYS_fcntl, 1, F_SETFL, 0); break;
 	case POLL_THROUGH_STOP_AND_CONTINUE: {
 		/* Stopped and continued while blocked, poll resumes through
 		 * restart_syscall (kernel/signal.c, ERESTART_RESTARTBLOCK). */
@@ -228,6 +235,8 @@ static void test_allowed_call_other_arguments(void **state)
 	assert_killed(FORBIDDEN_CREATE_IRQCHIP, "ioctl (16)");
 	assert_killed(FORBIDDEN_TCGETS, "ioctl (16)");
 	assert_killed(FORBIDDEN_SETITIMER_VIRTUAL, "setitimer (38)");
+	assert_killed(FORBIDDEN_FCNTL_SETOWN, "fcntl (72)");
+	assert_killed(FORBIDDEN_FCNTL_STDOUT, "fcntl (72)");
 }
 
 static void test_mmap_forbidden_in_release_builds(void **state)
