@@ -12,6 +12,8 @@ __attribute__((noreturn)) void kvmrun_crt_start(uintptr_t start_info_addr);
 
 static const struct kvmrun_start_info *start_info;
 static char *argv_table[KVMRUN_MAX_ARGS + 1];
+static char *env_table[KVMRUN_MAX_ENV + 1];
+char **environ = env_table; /* POSIX: NAME=VALUE strings, NULL-ended */
 
 const struct kvmrun_start_info *kvmrun_start_info(void)
 {
@@ -26,23 +28,30 @@ static void early_fail(const char *why)
 	kvmrun_halt_with_status(KVMRUN_STATUS_START_INFO_REFUSED);
 }
 
-/* argv strings: argc NUL-ended strings packed in args_size bytes. */
-static int build_argv(void)
+/* The args blob: argc argv strings, then envc environment strings, each
+ * NUL-ended, packed in args_size bytes. */
+static int build_argv_and_env(void)
 {
 	char *p = (char *)(uintptr_t)start_info->args_addr;
-	uint32_t left = start_info->args_size, argc = start_info->argc;
+	uint32_t left = start_info->args_size, argc = start_info->argc, envc = start_info->envc;
 
 	if (argc > KVMRUN_MAX_ARGS)
 		early_fail("guestlib: start_info: too many arguments\n");
-	for (uint32_t i = 0; i < argc; i++) {
+	if (envc > KVMRUN_MAX_ENV)
+		early_fail("guestlib: start_info: too many environment variables\n");
+	for (uint32_t i = 0; i < argc + envc; i++) {
 		size_t len = strnlen(p, left);
 		if (len == left)
 			early_fail("guestlib: start_info: argument strings not terminated\n");
-		argv_table[i] = p;
+		if (i < argc)
+			argv_table[i] = p;
+		else
+			env_table[i - argc] = p;
 		p += len + 1;
 		left -= (uint32_t)(len + 1);
 	}
 	argv_table[argc] = NULL;
+	env_table[envc] = NULL;
 	return (int)argc;
 }
 
@@ -53,7 +62,7 @@ void kvmrun_crt_start(uintptr_t start_info_addr)
 		early_fail("guestlib: no start_info (bad magic)\n");
 	if (start_info->abi_version != KVMRUN_ABI_VERSION)
 		early_fail("guestlib: start_info ABI version mismatch\n");
-	int argc = build_argv();
+	int argc = build_argv_and_env();
 	exit(main(argc, argv_table));
 }
 

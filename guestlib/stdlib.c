@@ -1,6 +1,8 @@
-/* Number parsing and small helpers of <stdlib.h>. */
+/* Number parsing, the environment and small helpers of <stdlib.h>. */
 #include <limits.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 static int digit_value(char c)
 {
@@ -76,4 +78,16 @@ int atoi(const char *s)
 int abs(int v)
 {
 	return v < 0 ? -v : v;
+}
+
+char *getenv(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n == 0 || strchr(name, '='))
+		return NULL;
+	for (char **e = environ; e && *e; e++)
+		if (strncmp(*e, name, n) == 0 && (*e)[n] == '=')
+			return *e + n + 1;
+	return NULL;
 }

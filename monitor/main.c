@@ -46,7 +46,8 @@ static int prepare_guest(struct vm *vm, const struct elf_app *app, const struct 
 	gdt_write(&vm->mem);
 	if (pt_size)
 		page_tables_write(&vm->mem);
-	if (start_info_write(&vm->mem, app, pt_size, opts->app_argc, opts->app_argv, err, errlen) < 0)
+	if (start_info_write(&vm->mem, app, pt_size, opts->app_argc, opts->app_argv, err, errlen) < 0 ||
+	    start_info_add_env(&vm->mem, opts->envc, opts->env, err, errlen) < 0)
 		return -1;
 	return vm_set_boot_state(vm, app->bits, app->entry, err, errlen);
 }

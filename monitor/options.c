@@ -13,6 +13,8 @@ const char options_usage[] =
 	"exit with the app's exit status.\n"
 	"\n"
 	"options:\n"
+	"  --env=NAME=VALUE  set a variable of the guest's environment (repeatable;\n"
+	"                 a later one for NAME wins; empty by default, not the host's)\n"
 	"  --mem=SIZE     guest RAM, with an optional K, M or G suffix\n"
 	"                 (default 64M, at least 2M, at most 64G, whole 4K pages)\n"
 	"  --stats        at exit, print one line of counters on stderr: VM exits\n"
@@ -161,6 +163,30 @@ int parse_mem_size(const char *text, uint64_t *bytes, char *err, size_t errlen)
 	return 0;
 }
 
+/* --env NAME=VALUE: NAME is non-empty and has no '='; a later --env for
+ * the same NAME replaces the earlier one, as env(1) does. */
+static int add_env(struct options *opts, const char *text, char *err, size_t errlen)
+{
+	const char *eq = strchr(text, '=');
+
+	if (!eq || eq == text) {
+		diag_set(err, errlen, "bad --env: '%s' is not NAME=VALUE", text);
+		return -1;
+	}
+	size_t name_len = (size_t)(eq - text) + 1; /* with the '=' */
+	for (unsigned i = 0; i < opts->envc; i++)
+		if (strncmp(opts->env[i], text, name_len) == 0) {
+			opts->env[i] = text;
+			return 0;
+		}
+	if (opts->envc == KVMRUN_MAX_ENV) {
+		diag_set(err, errlen, "bad --env: more than %u variables", KVMRUN_MAX_ENV);
+		return -1;
+	}
+	opts->env[opts->envc++] = text;
+	return 0;
+}
+
 /* Options end at "--" or at the first argument that is not an option: what
  * follows the app path belongs to the app. */
 enum options_result options_parse(int argc, char **argv, struct options *opts,
@@ -202,6 +228,19 @@ enum options_result options_parse(int argc, char **argv, struct options *opts,
 			/* "--timeout=2" is 2 seconds: the report says "2s". */
 			opts->timeout_unit = isdigit((unsigned char)value[strlen(value) - 1]) ||
 					     value[strlen(value) - 1] == '.' ? "s" : "";
+			continue;
+		}
+		if (strncmp(arg, "--env=", 6) == 0 || strcmp(arg, "--env") == 0) {
+			const char *value = arg[5] == '=' ? arg + 6 : NULL;
+			if (!value) {
+				if (i + 1 >= argc) {
+					diag_set(err, errlen, "bad --env: missing NAME=VALUE");
+					return OPTIONS_ERROR;
+				}
+				value = argv[++i];
+			}
+			if (add_env(opts, value, err, errlen) < 0)
+				return OPTIONS_ERROR;
 			continue;
 		}
 		if (strcmp(arg, "--unsafe-no-seccomp") == 0) {

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <kvmrun/start_info.h> /* KVMRUN_MAX_ENV */
+
 #define MEM_DEFAULT (64ull << 20)
 #define MEM_MIN (2ull << 20)
 #define MEM_MAX (64ull << 30)
@@ -16,6 +18,8 @@ struct options {
 	const char *app_path;
 	int app_argc;      /* the app path and the arguments after it */
 	char **app_argv;
+	unsigned envc;     /* --env NAME=VALUE: the guest's environment, in order */
+	const char *env[KVMRUN_MAX_ENV]; /* (empty by default: not the host's) */
 	int stats;         /* --stats: print the counters of stats.h at exit */
 	uint64_t timeout_ns;      /* --timeout: wall-clock limit, 0 for none */
 	const char *timeout_text; /* as the user wrote it, for the message */

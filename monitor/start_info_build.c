@@ -83,6 +83,33 @@ int start_info_write(const struct guest_mem *mem, const struct elf_app *app,
 	return write_args(si, argc, argv, err, errlen);
 }
 
+int start_info_add_env(const struct guest_mem *mem, unsigned envc, const char *const env[],
+		       char *err, size_t errlen)
+{
+	struct kvmrun_start_info *si = guest_mem_ptr(mem, KVMRUN_START_INFO_ADDR, KVMRUN_START_INFO_SIZE);
+	char *blob = (char *)(si + 1);
+	size_t cap = KVMRUN_START_INFO_SIZE - sizeof *si, used = si->args_size;
+
+	if (envc > KVMRUN_MAX_ENV) {
+		diag_set(err, errlen, "too many environment variables for the app: %u (at most %u)",
+			 envc, KVMRUN_MAX_ENV);
+		return -1;
+	}
+	for (unsigned i = 0; i < envc; i++) {
+		size_t len = strlen(env[i]) + 1;
+		if (len > cap - used) {
+			diag_set(err, errlen, "the app's arguments and environment are too long: "
+				 "start_info holds at most %zu bytes of them", cap);
+			return -1;
+		}
+		memcpy(blob + used, env[i], len);
+		used += len;
+	}
+	si->envc = envc;
+	si->args_size = (uint32_t)used;
+	return 0;
+}
+
 int start_info_add_devices(const struct guest_mem *mem, const struct kvmrun_dev_entry *dev,
 			   unsigned count, char *err, size_t errlen)
 {

@@ -18,6 +18,12 @@ int start_info_write(const struct guest_mem *mem, const struct elf_app *app,
 		     uint64_t page_tables_size, int argc, char *const argv[],
 		     char *err, size_t errlen);
 
+/* Append the environment, envc NAME=VALUE strings, to the args blob after
+ * the argv strings; call it after start_info_write(). Returns 0 or -1 with
+ * err set (too many, too long: argv and environment share the blob). */
+int start_info_add_env(const struct guest_mem *mem, unsigned envc, const char *const env[],
+		       char *err, size_t errlen);
+
 /* Fill start_info's device map with count entries; call it after
  * start_info_write(). Returns 0 or -1 with err set. */
 int start_info_add_devices(const struct guest_mem *mem, const struct kvmrun_dev_entry *dev,

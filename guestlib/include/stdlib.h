@@ -14,5 +14,7 @@ long strtol(const char *s, char **end, int base);
 unsigned long strtoul(const char *s, char **end, int base);
 unsigned long long strtoull(const char *s, char **end, int base);
 int abs(int v);
+/* The value of NAME in the environment kvmrun's --env gave, or NULL. */
+char *getenv(const char *name);
 
 #endif

@@ -9,6 +9,9 @@
 
 typedef long ssize_t;
 
+/* The environment (kvmrun --env), NAME=VALUE strings ending with NULL. */
+extern char **environ;
+
 /* fd 1 and 2 write to the console (unbuffered); other fds fail with -1. */
 ssize_t write(int fd, const void *buf, size_t len);
 

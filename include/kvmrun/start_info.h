@@ -53,6 +53,7 @@ struct kvmrun_dev_entry {
 #define KVMRUN_MAX_MEM_ENTRIES 64u
 #define KVMRUN_MAX_DEV_ENTRIES 8u
 #define KVMRUN_MAX_ARGS 256u
+#define KVMRUN_MAX_ENV 256u
 
 struct kvmrun_start_info {
 	uint32_t magic;       /* KVMRUN_START_INFO_MAGIC */
@@ -61,9 +62,12 @@ struct kvmrun_start_info {
 	uint64_t ioapic_base; /* guest-physical base of the IOAPIC */
 	uint32_t mem_count;   /* valid entries in mem[] */
 	uint32_t dev_count;   /* valid entries in dev[] */
-	uint32_t argc;        /* strings in the args blob; argv[0] is the app */
+	uint32_t argc;        /* argv strings in the args blob; argv[0] is the app */
 	uint32_t args_size;   /* bytes in the args blob, NULs included */
-	uint64_t args_addr;   /* guest-physical address of argc NUL-ended strings */
+	uint64_t args_addr;   /* guest-physical address of the args blob: argc
+			       * NUL-ended argv strings, then envc environment ones */
+	uint32_t envc;        /* environment strings, NAME=VALUE, after argv's */
+	uint32_t reserved;    /* zero */
 	/* Sorted by base, not overlapping, covering all guest RAM exactly. */
 	struct kvmrun_mem_entry mem[KVMRUN_MAX_MEM_ENTRIES];
 	struct kvmrun_dev_entry dev[KVMRUN_MAX_DEV_ENTRIES];
@@ -76,9 +80,10 @@ _Static_assert(__builtin_offsetof(struct kvmrun_start_info, mem_size) == 8, "mem
 _Static_assert(__builtin_offsetof(struct kvmrun_start_info, ioapic_base) == 16, "ioapic_base");
 _Static_assert(__builtin_offsetof(struct kvmrun_start_info, mem_count) == 24, "mem_count");
 _Static_assert(__builtin_offsetof(struct kvmrun_start_info, args_addr) == 40, "args_addr");
-_Static_assert(__builtin_offsetof(struct kvmrun_start_info, mem) == 48, "mem");
-_Static_assert(__builtin_offsetof(struct kvmrun_start_info, dev) == 48 + 24 * 64, "dev");
-_Static_assert(sizeof(struct kvmrun_start_info) == 48 + 24 * 64 + 16 * 8, "start_info size");
+_Static_assert(__builtin_offsetof(struct kvmrun_start_info, envc) == 48, "envc");
+_Static_assert(__builtin_offsetof(struct kvmrun_start_info, mem) == 56, "mem");
+_Static_assert(__builtin_offsetof(struct kvmrun_start_info, dev) == 56 + 24 * 64, "dev");
+_Static_assert(sizeof(struct kvmrun_start_info) == 56 + 24 * 64 + 16 * 8, "start_info size");
 _Static_assert(sizeof(struct kvmrun_start_info) < KVMRUN_START_INFO_SIZE, "fits its area");
 
 #endif

@@ -171,11 +171,11 @@ note_at() {
 
 @test "another ABI version in the note, or a malformed note: status 126 naming it" {
 	for bits in 64 32; do
-		app $bits v2-$bits.elf
+		app $bits v3-$bits.elf
 		local at
 		at=$(note_at)
-		put "$f" "$at" 4 2
-		rejected 126 "built for kvmrun ABI version 2, but this kvmrun runs version 1: rebuild the app with this kvmrun's guest runtime"
+		put "$f" "$at" 4 3
+		rejected 126 "built for kvmrun ABI version 3, but this kvmrun runs version 2: rebuild the app with this kvmrun's guest runtime"
 		app $bits desc0-$bits.elf
 		put "$f" $(($(note_at) - 8 - 8)) 4 0 # n_descsz
 		rejected 126 "malformed kvmrun ABI note: a descriptor of 0 bytes (expected 4)"

@@ -125,3 +125,21 @@ load helpers
 		[[ -z "$stderr" ]]
 	done
 }
+
+@test "the environment is what --env gives, in order, and nothing of the host's; getenv finds it, 32- and 64-bit" {
+	for bits in 32 64; do
+		HOME=/nowhere kvmrun "$GUESTS/env$bits.elf" HOME
+		assert_status 0
+		[[ "$output" == $'0 variables\ngetenv(HOME) = (none)' ]]
+		kvmrun --env=LANG=C.UTF-8 --env EMPTY= --env=X=a=b --env LANG=C "$GUESTS/env$bits.elf" LANG X EMPTY NONE
+		assert_status 0
+		[[ "$output" == $'env: LANG=C\nenv: EMPTY=\nenv: X=a=b\n3 variables\ngetenv(LANG) = C\ngetenv(X) = a=b\ngetenv(EMPTY) = \ngetenv(NONE) = (none)' ]]
+		[[ -z "$stderr" ]]
+	done
+}
+
+@test "a bad --env: status 125 and one line" {
+	kvmrun --env NOEQUALS "$APPS/hello64.elf"
+	assert_status 125
+	[[ "$stderr" == "kvmrun: bad --env: 'NOEQUALS' is not NAME=VALUE" ]]
+}

@@ -19,6 +19,7 @@ PF_X, PF_W, PF_R = 1, 2, 4
 PN_XNUM = 0xFFFF
 AUTO = None
 
+ABI_VERSION = 2  # include/kvmrun/abi_note.h
 MIB = 1 << 20
 GIB = 1 << 30
 
@@ -55,7 +56,7 @@ class Elf:
         self.ph.append(Ph(*args, **kw))
         return self.ph[-1]
 
-    def note(self, version=1, desc_size=4):
+    def note(self, version=ABI_VERSION, desc_size=4):
         """The ABI note (include/kvmrun/abi_note.h) in its own PT_NOTE."""
         desc = struct.pack("<I", version).ljust(desc_size, b"\0")[:desc_size]
         data = struct.pack("<III", 7, desc_size, 1) + b"kvmrun\0\0" + desc.ljust((desc_size + 3) & ~3, b"\0")
@@ -183,8 +184,8 @@ def seeds():
     s["no_abi_note"] = e
     e = good(ELFCLASS32)
     e.ph.pop()
-    e.note(version=2)
-    s["abi_version2"] = e
+    e.note(version=ABI_VERSION + 1)
+    s["abi_version_other"] = e
     e = good()
     e.ph.pop()
     e.note(desc_size=8)

@@ -761,7 +761,7 @@ static void test_abi_note_foreign(void **state)
 		eb_good(&spec, cls);
 		spec.abi_note = 0;
 		eb_add_abi_note(&spec, KVMRUN_ABI_VERSION + 1, 4);
-		rejected(&spec, "built for kvmrun ABI version 2, but this kvmrun runs version 1: "
+		rejected(&spec, "built for kvmrun ABI version 3, but this kvmrun runs version 2: "
 				"rebuild the app with this kvmrun's guest runtime");
 		/* Named before the layout, which another ABI may place elsewhere. */
 		eb_init(&spec, cls);

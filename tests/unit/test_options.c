@@ -338,6 +338,49 @@ static void test_defaults(void **state)
 	assert_int_equal(o.app_argc, 1);
 	assert_ptr_equal(o.app_argv, &a[1]);
 	assert_null(o.app_argv[o.app_argc]);
+	assert_int_equal(o.envc, 0); /* not the host's environment */
+}
+
+static void test_env(void **state)
+{
+	struct options o;
+	char err[ERRLEN];
+
+	(void)state;
+	char *a[] = { "kvmrun", "--env=A=1", "--env", "B=", "--env=C=x=y", "--env", "A=2",
+		      "app.elf", "--env=D=4", NULL };
+	assert_int_equal(parse(ARGC(a), a, &o, err), OPTIONS_RUN);
+	assert_int_equal(o.envc, 3);
+	assert_string_equal(o.env[0], "A=2"); /* the later one wins, in its place */
+	assert_string_equal(o.env[1], "B=");
+	assert_string_equal(o.env[2], "C=x=y");
+	assert_int_equal(o.app_argc, 2); /* after the app: the app's argument */
+
+	static const char *const bad[] = { "A", "=1", "", "=" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char *b[] = { "kvmrun", "--env", (char *)bad[i], "app.elf", NULL };
+		assert_int_equal(parse(ARGC(b), b, &o, err), OPTIONS_ERROR);
+		assert_contains(err, "bad --env: '");
+		assert_contains(err, "' is not NAME=VALUE");
+	}
+	char *c[] = { "kvmrun", "--env", NULL };
+	assert_int_equal(parse(ARGC(c), c, &o, err), OPTIONS_ERROR);
+	assert_contains(err, "bad --env: missing NAME=VALUE");
+	/* At most KVMRUN_MAX_ENV distinct names. */
+	static char names[KVMRUN_MAX_ENV + 1][16];
+	char *many[KVMRUN_MAX_ENV + 4];
+	int n = 0;
+	many[n++] = "kvmrun";
+	for (unsigned i = 0; i <= KVMRUN_MAX_ENV; i++) {
+		snprintf(names[i], sizeof names[i], "--env=V%u=", i);
+		many[n++] = names[i];
+	}
+	many[n++] = "app.elf";
+	many[n] = NULL;
+	assert_int_equal(parse(n, many, &o, err), OPTIONS_ERROR);
+	assert_contains(err, "bad --env: more than 256 variables");
+	assert_int_equal(parse(n - 2, many, &o, err), OPTIONS_ERROR); /* 256: no app */
+	assert_contains(err, "no app given");
 }
 
 static void test_mem_equals(void **state)
@@ -517,6 +560,7 @@ int main(void)
 		cmocka_unit_test(test_mem_equals),
 		cmocka_unit_test(test_mem_separate),
 		cmocka_unit_test(test_mem_missing),
+		cmocka_unit_test(test_env),
 		cmocka_unit_test(test_mem_bad_value),
 		cmocka_unit_test(test_unknown_option),
 		cmocka_unit_test(test_double_dash),

@@ -23,7 +23,7 @@ static void test_abi_layout(void **state)
 	(void)state;
 	assert_int_equal(KVMRUN_START_INFO_MAGIC, 0x524d564b);
 	assert_memory_equal(&(uint32_t){ KVMRUN_START_INFO_MAGIC }, "KVMR", 4);
-	assert_int_equal(KVMRUN_ABI_VERSION, 1);
+	assert_int_equal(KVMRUN_ABI_VERSION, 2);
 
 	assert_int_equal(offsetof(struct kvmrun_start_info, magic), 0);
 	assert_int_equal(offsetof(struct kvmrun_start_info, abi_version), 4);
@@ -34,10 +34,12 @@ static void test_abi_layout(void **state)
 	assert_int_equal(offsetof(struct kvmrun_start_info, argc), 32);
 	assert_int_equal(offsetof(struct kvmrun_start_info, args_size), 36);
 	assert_int_equal(offsetof(struct kvmrun_start_info, args_addr), 40);
-	assert_int_equal(offsetof(struct kvmrun_start_info, mem), 48);
-	assert_int_equal(offsetof(struct kvmrun_start_info, dev), 48 + 24 * 64);
-	assert_int_equal(offsetof(struct kvmrun_start_info, dev), 1584);
-	assert_int_equal(sizeof(struct kvmrun_start_info), 1712);
+	assert_int_equal(offsetof(struct kvmrun_start_info, envc), 48);
+	assert_int_equal(offsetof(struct kvmrun_start_info, reserved), 52);
+	assert_int_equal(offsetof(struct kvmrun_start_info, mem), 56);
+	assert_int_equal(offsetof(struct kvmrun_start_info, dev), 56 + 24 * 64);
+	assert_int_equal(offsetof(struct kvmrun_start_info, dev), 1592);
+	assert_int_equal(sizeof(struct kvmrun_start_info), 1720);
 	assert_true(sizeof(struct kvmrun_start_info) < KVMRUN_START_INFO_SIZE);
 
 	assert_int_equal(sizeof(struct kvmrun_mem_entry), 24);
@@ -339,6 +341,45 @@ static void test_max_args(void **state)
 	assert_contains(err, "too many arguments");
 }
 
+/* The environment follows argv in the args blob; argv and environment
+ * share its room. */
+static void test_env(void **state)
+{
+	struct elf_app app = app64();
+	char *argv[] = { "app.elf", "x" };
+	const char *env[] = { "HOME=/", "EMPTY=", "LANG=C.UTF-8" };
+	char err[ERRLEN] = "";
+
+	(void)state;
+	assert_int_equal(start_info_write(&mem, &app, 6 * PAGE, 2, argv, err, sizeof err), 0);
+	assert_int_equal(si()->envc, 0);
+	assert_int_equal(start_info_add_env(&mem, 3, env, err, sizeof err), 0);
+	const struct kvmrun_start_info *s = si();
+	assert_int_equal(s->argc, 2);
+	assert_int_equal(s->envc, 3);
+	assert_int_equal(s->reserved, 0);
+	static const char blob[] = "app.elf\0x\0HOME=/\0EMPTY=\0LANG=C.UTF-8";
+	assert_int_equal(s->args_size, sizeof blob);
+	assert_memory_equal(guest_mem_ptr(&mem, s->args_addr, sizeof blob), blob, sizeof blob);
+
+	/* Too many, and too long together with argv. */
+	assert_int_equal(start_info_add_env(&mem, KVMRUN_MAX_ENV + 1, env, err, sizeof err), -1);
+	assert_string_equal(err, "too many environment variables for the app: 257 (at most 256)");
+	char *big = malloc(ARGS_CAP);
+	assert_non_null(big);
+	memset(big, 'v', ARGS_CAP - 1);
+	big[ARGS_CAP - 1] = '\0';
+	assert_int_equal(start_info_write(&mem, &app, 6 * PAGE, 2, argv, err, sizeof err), 0);
+	const char *one[] = { big };
+	assert_int_equal(start_info_add_env(&mem, 1, one, err, sizeof err), -1);
+	assert_contains(err, "the app's arguments and environment are too long");
+	/* Room for it once argv is shorter by what it needs. */
+	big[ARGS_CAP - 1 - sizeof "app.elf" - sizeof "x"] = '\0';
+	assert_int_equal(start_info_add_env(&mem, 1, one, err, sizeof err), 0);
+	assert_int_equal(si()->args_size, ARGS_CAP);
+	free(big);
+}
+
 static void test_args_too_long(void **state)
 {
 	struct elf_app app = app64();
@@ -412,6 +453,7 @@ int main(void)
 		cmocka_unit_test(test_write_no_args),
 		cmocka_unit_test(test_max_args),
 		cmocka_unit_test(test_args_too_long),
+		cmocka_unit_test(test_env),
 		cmocka_unit_test(test_ram_too_small),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
