@@ -1,11 +1,13 @@
-/* The facts the README repeats agree with the code they describe: the
- * options part of the usage text (options.c) is the README's Usage block,
- * and every exit status of exit_status.h, and the guest runtime's own
- * (abi_note.h), has its row in the README's exit-status table and its line
- * in the usage text. Run from the tree's
- * root (tests/run-all does). */
+/* The facts the README and the man page repeat agree with the code they
+ * describe: the options part of the usage text (options.c) is the README's
+ * Usage block, the man page (man/kvmrun.1) describes the same options, and
+ * every exit status of exit_status.h, and the guest runtime's own
+ * (abi_note.h), has its row in the README's exit-status table, its line in
+ * the usage text and its entry in the man page. Run from the tree's root
+ * (tests/run-all does). */
 #include "unit.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include <kvmrun/abi_note.h>
@@ -13,27 +15,38 @@
 #include "../../monitor/exit_status.h"
 #include "../../monitor/options.h"
 
-static char *readme;
+static char *readme, *manpage;
 
-static int load_readme(void **state)
+static char *load(const char *path)
 {
-	FILE *f = fopen("README.md", "r");
+	FILE *f = fopen(path, "r");
 	long len;
+	char *text;
 
-	(void)state;
 	if (!f || fseek(f, 0, SEEK_END) < 0 || (len = ftell(f)) <= 0 || fseek(f, 0, SEEK_SET) < 0)
-		return -1;
-	readme = calloc(1, (size_t)len + 1);
-	if (!readme || fread(readme, 1, (size_t)len, f) != (size_t)len)
-		return -1;
+		return NULL;
+	text = calloc(1, (size_t)len + 1);
+	if (text && fread(text, 1, (size_t)len, f) != (size_t)len) {
+		free(text);
+		text = NULL;
+	}
 	fclose(f);
-	return 0;
+	return text;
 }
 
-static int free_readme(void **state)
+static int load_docs(void **state)
+{
+	(void)state;
+	readme = load("README.md");
+	manpage = load("man/kvmrun.1");
+	return readme && manpage ? 0 : -1;
+}
+
+static int free_docs(void **state)
 {
 	(void)state;
 	free(readme);
+	free(manpage);
 	return 0;
 }
 
@@ -85,11 +98,95 @@ static void test_exit_statuses(void **state)
 	assert_non_null(strstr(options_usage, "\n  129, 130, 142, 143 "));
 }
 
+/* An option as roff writes it: every '-' escaped ("\\-\\-mem"). */
+static void roff_option(const char *name, size_t len, char *out, size_t outlen)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < len && n + 3 < outlen; i++) {
+		if (name[i] == '-')
+			out[n++] = '\\';
+		out[n++] = name[i];
+	}
+	out[n] = '\0';
+}
+
+/* roff (an escaped option) stands whole in text: not as the start of a
+ * longer name. */
+static bool has_option(const char *text, const char *roff)
+{
+	size_t n = strlen(roff);
+
+	for (const char *at = strstr(text, roff); at; at = strstr(at + 1, roff))
+		if (strchr("= \n\"", at[n]))
+			return true;
+	return false;
+}
+
+/* Every option of the usage text is in the man page's OPTIONS section, and
+ * that section names no other. */
+static void test_man_page_options(void **state)
+{
+	char *code = options_part(options_usage);
+	const char *opts = strstr(manpage, "\n.SH OPTIONS\n");
+	const char *end = opts ? strstr(opts + 1, "\n.SH ") : NULL;
+	unsigned in_usage = 0, in_man = 0;
+	char roff[64];
+
+	(void)state;
+	assert_non_null(code);
+	assert_non_null(end);
+	char *section = strndup(opts, (size_t)(end - opts));
+	/* Options start their line in the usage text: "  --mem=SIZE", "  -h, --help". */
+	for (const char *line = code; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+		if (strncmp(line, "  -", 3) != 0)
+			continue; /* a description's continuation */
+		const char *p = line + 2;
+		while (*p == '-') {
+			size_t len = strcspn(p, "=, \n");
+			roff_option(p, len, roff, sizeof roff);
+			if (!has_option(section, roff))
+				fail_msg("the man page's OPTIONS lack %.*s", (int)len, p);
+			in_usage++;
+			p += len;
+			p += strspn(p, "=, ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+		}
+	}
+	/* Each .TP entry's option line in the man page. */
+	for (const char *tp = strstr(section, "\n.TP\n"); tp; tp = strstr(tp + 1, "\n.TP\n"))
+		in_man++;
+	assert_true(in_usage >= 7);
+	assert_int_equal(in_man, 7); /* the -h, --help entry is one */
+	assert_int_equal(in_usage, in_man + 1);
+	free(section);
+	free(code);
+}
+
+static void test_man_page_statuses(void **state)
+{
+	static const int statuses[] = {
+		KVMRUN_STATUS_START_INFO_REFUSED, STATUS_GUEST_ERROR, STATUS_GUEST_CRASH,
+		STATUS_UNKNOWN_EXIT, STATUS_TIMEOUT, STATUS_KVMRUN_FAILED, STATUS_APP_UNUSABLE,
+		STATUS_APP_NOT_FOUND, STATUS_SECCOMP_KILLED,
+	};
+	char entry[32];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof statuses / sizeof statuses[0]; i++) {
+		snprintf(entry, sizeof entry, "\n.TP\n.B %d\n", statuses[i]);
+		if (!strstr(manpage, entry))
+			fail_msg("the man page has no entry for exit status %d", statuses[i]);
+	}
+	assert_non_null(strstr(manpage, "\n.B \"129, 130, 142, 143\"\n"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_usage_block),
 		cmocka_unit_test(test_exit_statuses),
+		cmocka_unit_test(test_man_page_options),
+		cmocka_unit_test(test_man_page_statuses),
 	};
-	return cmocka_run_group_tests(tests, load_readme, free_readme);
+	return cmocka_run_group_tests(tests, load_docs, free_docs);
 }
