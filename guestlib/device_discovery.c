@@ -6,9 +6,9 @@
 #include <kvmrun/virtio_mmio.h>
 
 #include "device_discovery.h"
-#include "virtio_console.h"
-#include "virtio_mmio_driver.h"
-#include "virtio_rng.h"
+#include "virtio/virtio_console.h"
+#include "virtio/virtio_mmio_driver.h"
+#include "virtio/virtio_rng.h"
 
 /* The drivers, one line each: the device type each drives, how to start
  * it on a window (0 when it works) and whether it is up. */

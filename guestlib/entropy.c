@@ -4,7 +4,7 @@
 #include <kvmrun/guest.h>
 
 #include "device_discovery.h"
-#include "virtio_rng.h"
+#include "virtio/virtio_rng.h"
 
 int kvmrun_getrandom(void *buf, size_t len)
 {

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <stdio.h>
+#include <time.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -14,6 +15,7 @@
 #include "exit_loop.h"
 #include "exit_status.h"
 #include "halt_watch.h"
+#include "host_random.h"
 #include "input_watch.h"
 #include "options.h"
 #include "start_info_build.h"
@@ -36,19 +38,47 @@ static int status_for_open_result(enum elf_open_result rc)
 	}
 }
 
+/* What start_info says of the host (start_info_build.h). The TSC and the
+ * wall clock are read one right after the other: the guest's wall clock is
+ * the second plus the TSC's progress since the first. */
+static int read_host(struct vm *vm, struct start_info_host *h, char *err, size_t errlen)
+{
+	struct timespec now;
+
+	memset(h, 0, sizeof *h);
+	if (vm_read_tsc(vm, &h->tsc_khz, &h->clock_tsc) < 0 ||
+	    clock_gettime(CLOCK_REALTIME, &now) < 0) {
+		diag_set(err, errlen, "cannot read the guest's TSC or the host's clock: %s",
+			 strerror(errno));
+		return -1;
+	}
+	h->clock_realtime_ns = (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
+	if (host_random_fill(h->random, sizeof h->random) != sizeof h->random) {
+		diag_set(err, errlen, "cannot read random bytes from the host");
+		return -1;
+	}
+	for (int fd = 0; fd <= 2; fd++)
+		if (isatty(fd))
+			h->tty |= 1u << fd;
+	return 0;
+}
+
 /* Lay out guest memory: app segments, GDT, page tables, start_info. */
 static int prepare_guest(struct vm *vm, const struct elf_app *app, const struct elf_file *file,
 			 const struct options *opts, char *err, size_t errlen)
 {
 	uint64_t pt_size = app->bits == 64 ? page_tables_size(&vm->mem) : 0;
+	struct start_info_host host;
 
 	elf_copy_segments(app, file->image, &vm->mem);
 	gdt_write(&vm->mem);
 	if (pt_size)
 		page_tables_write(&vm->mem);
 	if (start_info_write(&vm->mem, app, pt_size, opts->app_argc, opts->app_argv, err, errlen) < 0 ||
-	    start_info_add_env(&vm->mem, opts->envc, opts->env, err, errlen) < 0)
+	    start_info_add_env(&vm->mem, opts->envc, opts->env, err, errlen) < 0 ||
+	    read_host(vm, &host, err, errlen) < 0)
 		return -1;
+	start_info_add_host(&vm->mem, &host);
 	return vm_set_boot_state(vm, app->bits, app->entry, err, errlen);
 }
 

@@ -110,6 +110,19 @@ int start_info_add_env(const struct guest_mem *mem, unsigned envc, const char *c
 	return 0;
 }
 
+void start_info_add_host(const struct guest_mem *mem, const struct start_info_host *h)
+{
+	struct kvmrun_start_info *si = guest_mem_ptr(mem, KVMRUN_START_INFO_ADDR, sizeof *si);
+
+	if (!si)
+		return; /* start_info_write() already failed on it */
+	si->tsc_khz = h->tsc_khz;
+	si->clock_tsc = h->clock_tsc;
+	si->clock_realtime_ns = h->clock_realtime_ns;
+	memcpy(si->random, h->random, sizeof si->random);
+	si->tty = h->tty;
+}
+
 int start_info_add_devices(const struct guest_mem *mem, const struct kvmrun_dev_entry *dev,
 			   unsigned count, char *err, size_t errlen)
 {

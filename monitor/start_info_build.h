@@ -24,6 +24,19 @@ int start_info_write(const struct guest_mem *mem, const struct elf_app *app,
 int start_info_add_env(const struct guest_mem *mem, unsigned envc, const char *const env[],
 		       char *err, size_t errlen);
 
+/* What start_info tells the guest of the host: its clock, random bytes,
+ * which of fds 0-2 are terminals. */
+struct start_info_host {
+	uint32_t tsc_khz;
+	uint64_t clock_tsc;
+	uint64_t clock_realtime_ns;
+	uint8_t random[16];
+	uint32_t tty; /* KVMRUN_TTY_* */
+};
+
+/* Copy h into start_info; call it after start_info_write(). */
+void start_info_add_host(const struct guest_mem *mem, const struct start_info_host *h);
+
 /* Fill start_info's device map with count entries; call it after
  * start_info_write(). Returns 0 or -1 with err set. */
 int start_info_add_devices(const struct guest_mem *mem, const struct kvmrun_dev_entry *dev,

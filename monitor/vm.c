@@ -262,6 +262,24 @@ int vm_set_boot_state(struct vm *vm, unsigned bits, uint64_t entry, char *err, s
 	return 0;
 }
 
+/* The guest TSC's rate (api.rst KVM_GET_TSC_KHZ) and its value now
+ * (KVM_GET_MSRS of IA32_TSC, SDM vol. 4 §2.1, MSR 0x10): with a host clock
+ * read right after, the guest's clock. A rate KVM cannot tell reads 0. */
+int vm_read_tsc(struct vm *vm, uint32_t *khz, uint64_t *tsc)
+{
+	struct {
+		struct kvm_msrs head;
+		struct kvm_msr_entry entry;
+	} msrs = { .head = { .nmsrs = 1 }, .entry = { .index = 0x10 } };
+	int rate = ioctl(vm->vcpu_fd, KVM_GET_TSC_KHZ, 0);
+
+	*khz = rate > 0 ? (uint32_t)rate : 0;
+	if (ioctl(vm->vcpu_fd, KVM_GET_MSRS, &msrs) != 1)
+		return -1;
+	*tsc = msrs.entry.data;
+	return 0;
+}
+
 void vm_close_kvm_fd(struct vm *vm)
 {
 	if (vm->kvm_fd >= 0)

@@ -33,6 +33,10 @@ int vm_set_boot_state(struct vm *vm, unsigned bits, uint64_t entry, char *err, s
 /* Close /dev/kvm once setup is done: the exit loop needs only the vCPU. */
 void vm_close_kvm_fd(struct vm *vm);
 
+/* The guest TSC's rate in kHz (0 when KVM cannot tell) and its value now.
+ * 0, or -1 when KVM would not read it. */
+int vm_read_tsc(struct vm *vm, uint32_t *khz, uint64_t *tsc);
+
 void vm_destroy(struct vm *vm);
 
 #endif

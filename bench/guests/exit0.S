@@ -3,8 +3,8 @@
  * it costs the monitor's own start-up and nothing of the guest runtime's
  * (start_info checks, device drivers). Same bytes in 32- and 64-bit mode. */
 	.section .text.entry, "ax"
-	.globl _start
-_start:
+	.globl kvmrun_entry
+kvmrun_entry:
 	movw $0x500, %dx       /* KVMRUN_PORT_EXIT */
 	xorl %eax, %eax        /* status 0 */
 	outl %eax, (%dx)

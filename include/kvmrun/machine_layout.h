@@ -21,13 +21,21 @@
 #ifndef KVMRUN_MACHINE_LAYOUT_H
 #define KVMRUN_MACHINE_LAYOUT_H
 
+/* Unsigned in C; a plain number in assembly (guestlib's entry code). */
+#ifdef __ASSEMBLER__
+#define KVMRUN_U_(x) x
+#else
+#define KVMRUN_U_(x) x##u
+#endif
+
 /* The boot area (the first MiB), written by the monitor before entry. */
 #define KVMRUN_GDT_ADDR 0x1000u
 #define KVMRUN_START_INFO_ADDR 0x2000u
 #define KVMRUN_START_INFO_SIZE 0x4000u /* 16 KiB, argv strings included */
 #define KVMRUN_PAGE_TABLES_ADDR 0x10000u
 #define KVMRUN_STACK_BASE 0x80000u
-#define KVMRUN_STACK_TOP 0x100000u
+#define KVMRUN_STACK_TOP KVMRUN_U_(0x100000) /* also the runtime's own stack
+						 * once the app runs */
 #define KVMRUN_BOOT_AREA_END 0x100000u /* app segments must lie at or above;
 					* guestlib/link.ld links apps here */
 

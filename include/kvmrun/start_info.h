@@ -50,6 +50,11 @@ struct kvmrun_dev_entry {
 	uint32_t irq;  /* interrupt (IOAPIC pin) the device raises */
 };
 
+/* start_info.tty: bit fd set when kvmrun's fd is a terminal. */
+#define KVMRUN_TTY_STDIN 0x1u
+#define KVMRUN_TTY_STDOUT 0x2u
+#define KVMRUN_TTY_STDERR 0x4u
+
 #define KVMRUN_MAX_MEM_ENTRIES 64u
 #define KVMRUN_MAX_DEV_ENTRIES 8u
 #define KVMRUN_MAX_ARGS 256u
@@ -67,6 +72,15 @@ struct kvmrun_start_info {
 	uint64_t args_addr;   /* guest-physical address of the args blob: argc
 			       * NUL-ended argv strings, then envc environment ones */
 	uint32_t envc;        /* environment strings, NAME=VALUE, after argv's */
+	uint32_t tsc_khz;     /* the guest TSC's rate in kHz (KVM_GET_TSC_KHZ);
+			       * 0 when KVM could not tell */
+	uint64_t clock_tsc;   /* the guest TSC when clock_realtime_ns was read */
+	uint64_t clock_realtime_ns; /* the host's CLOCK_REALTIME then, in ns
+				     * since the epoch: the guest's wall clock */
+	uint8_t random[16];   /* from the host's getrandom: the runtime's
+			       * AT_RANDOM (the C library's stack canary) */
+	uint32_t tty;         /* KVMRUN_TTY_*: which of kvmrun's fds 0-2 are
+			       * terminals (the guest's fds 0-2 are them) */
 	uint32_t reserved;    /* zero */
 	/* Sorted by base, not overlapping, covering all guest RAM exactly. */
 	struct kvmrun_mem_entry mem[KVMRUN_MAX_MEM_ENTRIES];
@@ -81,9 +95,13 @@ _Static_assert(__builtin_offsetof(struct kvmrun_start_info, ioapic_base) == 16, 
 _Static_assert(__builtin_offsetof(struct kvmrun_start_info, mem_count) == 24, "mem_count");
 _Static_assert(__builtin_offsetof(struct kvmrun_start_info, args_addr) == 40, "args_addr");
 _Static_assert(__builtin_offsetof(struct kvmrun_start_info, envc) == 48, "envc");
-_Static_assert(__builtin_offsetof(struct kvmrun_start_info, mem) == 56, "mem");
-_Static_assert(__builtin_offsetof(struct kvmrun_start_info, dev) == 56 + 24 * 64, "dev");
-_Static_assert(sizeof(struct kvmrun_start_info) == 56 + 24 * 64 + 16 * 8, "start_info size");
+_Static_assert(__builtin_offsetof(struct kvmrun_start_info, tsc_khz) == 52, "tsc_khz");
+_Static_assert(__builtin_offsetof(struct kvmrun_start_info, clock_tsc) == 56, "clock_tsc");
+_Static_assert(__builtin_offsetof(struct kvmrun_start_info, random) == 72, "random");
+_Static_assert(__builtin_offsetof(struct kvmrun_start_info, tty) == 88, "tty");
+_Static_assert(__builtin_offsetof(struct kvmrun_start_info, mem) == 96, "mem");
+_Static_assert(__builtin_offsetof(struct kvmrun_start_info, dev) == 96 + 24 * 64, "dev");
+_Static_assert(sizeof(struct kvmrun_start_info) == 96 + 24 * 64 + 16 * 8, "start_info size");
 _Static_assert(sizeof(struct kvmrun_start_info) < KVMRUN_START_INFO_SIZE, "fits its area");
 
 #endif

@@ -171,11 +171,11 @@ note_at() {
 
 @test "another ABI version in the note, or a malformed note: status 126 naming it" {
 	for bits in 64 32; do
-		app $bits v3-$bits.elf
+		app $bits v4-$bits.elf
 		local at
 		at=$(note_at)
-		put "$f" "$at" 4 3
-		rejected 126 "built for kvmrun ABI version 3, but this kvmrun runs version 2: rebuild the app with this kvmrun's guest runtime"
+		put "$f" "$at" 4 4
+		rejected 126 "built for kvmrun ABI version 4, but this kvmrun runs version 3: rebuild the app with this kvmrun's guest runtime"
 		app $bits desc0-$bits.elf
 		put "$f" $(($(note_at) - 8 - 8)) 4 0 # n_descsz
 		rejected 126 "malformed kvmrun ABI note: a descriptor of 0 bytes (expected 4)"
@@ -323,11 +323,13 @@ note_at() {
 	ph_put 1 $P_VADDR 0xfffffffffffff000
 	ph_put 1 $P_PADDR 0xfffffffffffff000
 	ph_put 1 $P_MEMSZ 0x2000
+	ph_put 1 $P_FILESZ 0x1000
 	rejected 126 "segment 1: memory range [0xfffffffffffff000, +0x2000) wraps around the address space"
 	app 32 wrap32.elf
 	ph_put 1 $P_VADDR 0xfffff000
 	ph_put 1 $P_PADDR 0xfffff000
 	ph_put 1 $P_MEMSZ 0x2000
+	ph_put 1 $P_FILESZ 0x1000
 	rejected 126 "segment 1: memory range [0xfffff000, +0x2000) wraps around the address space"
 }
 

@@ -19,7 +19,7 @@ PF_X, PF_W, PF_R = 1, 2, 4
 PN_XNUM = 0xFFFF
 AUTO = None
 
-ABI_VERSION = 2  # include/kvmrun/abi_note.h
+ABI_VERSION = 3  # include/kvmrun/abi_note.h
 MIB = 1 << 20
 GIB = 1 << 30
 

@@ -10,7 +10,7 @@
 
 #include <kvmrun/guest.h>
 
-__attribute__((noreturn)) void kvmrun_crt_start(uintptr_t start_info_addr);
+__attribute__((noreturn)) void kvmrun_boot(uintptr_t start_info_addr);
 
 static struct kvmrun_start_info copy;
 
@@ -27,5 +27,5 @@ int main(int argc, char **argv)
 		copy.argc = KVMRUN_MAX_ARGS + 1;
 	else
 		return 2;
-	kvmrun_crt_start((uintptr_t)&copy);
+	kvmrun_boot((uintptr_t)&copy);
 }

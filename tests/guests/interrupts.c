@@ -33,8 +33,8 @@
 #include <kvmrun/guest.h>
 #include <kvmrun/virtio_mmio.h>
 
-#include "../../guestlib/virtio_mmio_driver.h"
-#include "../../guestlib/virtq_driver.h"
+#include "../../guestlib/virtio/virtio_mmio_driver.h"
+#include "../../guestlib/virtio/virtq_driver.h"
 
 #define VECTOR 0x40u
 #define LAPIC 0xfee00000u

@@ -23,7 +23,7 @@ static void test_abi_layout(void **state)
 	(void)state;
 	assert_int_equal(KVMRUN_START_INFO_MAGIC, 0x524d564b);
 	assert_memory_equal(&(uint32_t){ KVMRUN_START_INFO_MAGIC }, "KVMR", 4);
-	assert_int_equal(KVMRUN_ABI_VERSION, 2);
+	assert_int_equal(KVMRUN_ABI_VERSION, 3);
 
 	assert_int_equal(offsetof(struct kvmrun_start_info, magic), 0);
 	assert_int_equal(offsetof(struct kvmrun_start_info, abi_version), 4);
@@ -35,11 +35,16 @@ static void test_abi_layout(void **state)
 	assert_int_equal(offsetof(struct kvmrun_start_info, args_size), 36);
 	assert_int_equal(offsetof(struct kvmrun_start_info, args_addr), 40);
 	assert_int_equal(offsetof(struct kvmrun_start_info, envc), 48);
-	assert_int_equal(offsetof(struct kvmrun_start_info, reserved), 52);
-	assert_int_equal(offsetof(struct kvmrun_start_info, mem), 56);
-	assert_int_equal(offsetof(struct kvmrun_start_info, dev), 56 + 24 * 64);
-	assert_int_equal(offsetof(struct kvmrun_start_info, dev), 1592);
-	assert_int_equal(sizeof(struct kvmrun_start_info), 1720);
+	assert_int_equal(offsetof(struct kvmrun_start_info, tsc_khz), 52);
+	assert_int_equal(offsetof(struct kvmrun_start_info, clock_tsc), 56);
+	assert_int_equal(offsetof(struct kvmrun_start_info, clock_realtime_ns), 64);
+	assert_int_equal(offsetof(struct kvmrun_start_info, random), 72);
+	assert_int_equal(offsetof(struct kvmrun_start_info, tty), 88);
+	assert_int_equal(offsetof(struct kvmrun_start_info, reserved), 92);
+	assert_int_equal(offsetof(struct kvmrun_start_info, mem), 96);
+	assert_int_equal(offsetof(struct kvmrun_start_info, dev), 96 + 24 * 64);
+	assert_int_equal(offsetof(struct kvmrun_start_info, dev), 1632);
+	assert_int_equal(sizeof(struct kvmrun_start_info), 1760);
 	assert_true(sizeof(struct kvmrun_start_info) < KVMRUN_START_INFO_SIZE);
 
 	assert_int_equal(sizeof(struct kvmrun_mem_entry), 24);
@@ -380,6 +385,38 @@ static void test_env(void **state)
 	free(big);
 }
 
+/* The host's clock, random bytes and ttys land in their fields, and stay
+ * there when the environment and the devices are added after them. */
+static void test_host(void **state)
+{
+	struct elf_app app = app64();
+	char *argv[] = { "app.elf" };
+	const char *env[] = { "A=1" };
+	char err[ERRLEN] = "";
+	struct start_info_host h = {
+		.tsc_khz = 2999999,
+		.clock_tsc = 0x123456789abcull,
+		.clock_realtime_ns = 1764720000123456789ull,
+		.random = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 },
+		.tty = KVMRUN_TTY_STDIN | KVMRUN_TTY_STDERR,
+	};
+
+	(void)state;
+	assert_int_equal(start_info_write(&mem, &app, 6 * PAGE, 1, argv, err, sizeof err), 0);
+	const struct kvmrun_start_info *s = si();
+	assert_int_equal(s->tsc_khz, 0);
+	assert_int_equal(s->clock_tsc, 0);
+	start_info_add_host(&mem, &h);
+	assert_int_equal(start_info_add_env(&mem, 1, env, err, sizeof err), 0);
+	assert_int_equal(s->tsc_khz, 2999999);
+	assert_int_equal(s->clock_tsc, 0x123456789abcull);
+	assert_int_equal(s->clock_realtime_ns, 1764720000123456789ull);
+	assert_memory_equal(s->random, h.random, 16);
+	assert_int_equal(s->tty, 0x5);
+	assert_int_equal(s->reserved, 0);
+	assert_int_equal(s->envc, 1);
+}
+
 static void test_args_too_long(void **state)
 {
 	struct elf_app app = app64();
@@ -454,6 +491,7 @@ int main(void)
 		cmocka_unit_test(test_max_args),
 		cmocka_unit_test(test_args_too_long),
 		cmocka_unit_test(test_env),
+		cmocka_unit_test(test_host),
 		cmocka_unit_test(test_ram_too_small),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,4 +1,7 @@
-/* The guest runtime's view of the machine: start_info, hypercalls. */
+/* What the guest runtime offers apps beyond the C library: the machine
+ * description, the hypercalls, the entropy device and interrupt gates.
+ * Most apps need none of it: they are Linux programs on musl. Test guests
+ * use it to reach start_info and the devices directly. */
 #ifndef KVMRUN_GUEST_H
 #define KVMRUN_GUEST_H
 
@@ -24,6 +27,11 @@ void kvmrun_debug_write(const void *data, size_t len);
 /* Sleep in the monitor until console input or its end arrives; returns at
  * once when the console has no receive buffers posted or input has ended. */
 void kvmrun_wait_for_input(void);
+
+/* Route interrupt vector (32-255) to handler, an interrupt gate in the
+ * runtime's IDT. handler is an __attribute__((interrupt)) function. Vectors
+ * the runtime uses: 0x80 (i386 system calls), 0xec and 0xff (its timer). */
+void kvmrun_set_interrupt_gate(uint8_t vector, void (*handler)(void *frame));
 
 /* Stop the VM now with status, without flushing anything. */
 __attribute__((noreturn)) void kvmrun_halt_with_status(int status);

@@ -2,7 +2,7 @@
 
 #include <stdint.h>
 
-#include "alloc.h"
+#include "memory/page_alloc.h"
 #include "mmio.h"
 
 int virtq_driver_alloc(struct virtq_driver *q, uint16_t size)

@@ -6,7 +6,8 @@
 #include <kvmrun/virtio_mmio.h>
 #include <kvmrun/virtqueue.h>
 
-#include "alloc.h"
+#include "memory/page_alloc.h"
+#include "mmio.h"
 #include "virtio_mmio_driver.h"
 
 #define QUEUE_SIZE 16
@@ -51,6 +52,16 @@ static int setup_rx_buffers(void)
 		virtq_driver_make_available(&rxq, (uint16_t)rx_count);
 	}
 	return rx_count ? 0 : -1;
+}
+
+void virtio_console_size(unsigned short *cols, unsigned short *rows)
+{
+	/* struct virtio_console_config (virtio 1.2 §5.3.4): cols, then rows,
+	 * 16 bits each, valid with VIRTIO_CONSOLE_F_SIZE. One 32-bit read. */
+	uint32_t v = interactive ? mmio_read32(dev.base + VIRTIO_MMIO_CONFIG) : 0;
+
+	*cols = (unsigned short)(v & 0xffff);
+	*rows = (unsigned short)(v >> 16);
 }
 
 int virtio_console_init(uint64_t base, uint32_t irq)

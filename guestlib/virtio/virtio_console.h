@@ -15,6 +15,10 @@ int virtio_console_ready(void);
 /* The host console is a terminal (the device offered F_SIZE). */
 int virtio_console_interactive(void);
 
+/* The terminal's size from the device's config space; 0 x 0 when the
+ * console is not a terminal. */
+void virtio_console_size(unsigned short *cols, unsigned short *rows);
+
 /* Send len bytes, which stay untouched until this returns. 0 or -1. */
 int virtio_console_write(const void *data, size_t len);
 

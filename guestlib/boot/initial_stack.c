@@ -1,0 +1,93 @@
+#include "initial_stack.h"
+
+#include <elf.h>
+#include <string.h>
+
+#include "cpu/x86.h"
+#include "memory/page_alloc.h"
+
+/* Linux's default stack limit, 8 MiB, when RAM allows; never less than
+ * 256 KiB, and at most an eighth of the free RAM. */
+#define STACK_MAX (8u << 20)
+#define STACK_MIN (256u << 10)
+
+#if UINTPTR_MAX > 0xffffffffu
+typedef Elf64_Ehdr elf_ehdr;
+typedef Elf64_Phdr elf_phdr;
+#define PLATFORM "x86_64"
+#else
+typedef Elf32_Ehdr elf_ehdr;
+typedef Elf32_Phdr elf_phdr;
+#define PLATFORM "i686"
+#endif
+
+/* The app's own ELF header, loaded with its first segment (link.ld). */
+extern const elf_ehdr __ehdr_start;
+
+static uintptr_t alloc_stack(void)
+{
+	size_t size = STACK_MAX;
+	size_t budget = page_free_count() / 8 * PAGE_SIZE;
+
+	if (size > budget)
+		size = budget < STACK_MIN ? STACK_MIN : budget;
+	uintptr_t base = page_alloc(size / PAGE_SIZE, 0x100000000ull);
+	return base ? base + size : 0;
+}
+
+/* Strings and bytes go at the top, copied down from there. */
+static uintptr_t push_bytes(uintptr_t *top, const void *data, size_t len)
+{
+	*top -= len;
+	memcpy((void *)*top, data, len);
+	return *top;
+}
+
+uintptr_t initial_stack_build(const struct kvmrun_start_info *si, uintptr_t entry)
+{
+	uintptr_t top = alloc_stack();
+	if (!top)
+		return 0;
+	uint32_t argc = si->argc, envc = si->envc;
+	/* argv and environment strings: copies the app may write to. */
+	uintptr_t strings[KVMRUN_MAX_ARGS + KVMRUN_MAX_ENV];
+	const char *p = (const char *)(uintptr_t)si->args_addr;
+	for (uint32_t i = 0; i < argc + envc; i++) {
+		size_t len = strlen(p) + 1;
+		strings[i] = push_bytes(&top, p, len);
+		p += len;
+	}
+	uintptr_t platform = push_bytes(&top, PLATFORM, sizeof PLATFORM);
+	top &= ~(uintptr_t)15;
+	uintptr_t random = push_bytes(&top, si->random, sizeof si->random);
+
+	const uintptr_t auxv[][2] = {
+		{ AT_PHDR, (uintptr_t)&__ehdr_start + __ehdr_start.e_phoff },
+		{ AT_PHENT, sizeof(elf_phdr) },
+		{ AT_PHNUM, __ehdr_start.e_phnum },
+		{ AT_PAGESZ, PAGE_SIZE },
+		{ AT_ENTRY, entry },
+		{ AT_UID, 0 }, { AT_EUID, 0 }, { AT_GID, 0 }, { AT_EGID, 0 },
+		{ AT_SECURE, 0 },
+		{ AT_CLKTCK, 100 },
+		{ AT_HWCAP, cpuid(1, 0).edx },
+		{ AT_PLATFORM, platform },
+		{ AT_RANDOM, random },
+		{ AT_EXECFN, argc ? strings[0] : 0 },
+		{ AT_NULL, 0 },
+	};
+	/* From the bottom: argc, argv[], NULL, envp[], NULL, auxv pairs; the
+	 * bottom 16-byte aligned. */
+	size_t words = 1 + argc + 1 + envc + 1 + 2 * (sizeof auxv / sizeof auxv[0]);
+	top = (top - words * sizeof(uintptr_t)) & ~(uintptr_t)15;
+	uintptr_t *w = (uintptr_t *)top;
+	*w++ = argc;
+	for (uint32_t i = 0; i < argc; i++)
+		*w++ = strings[i];
+	*w++ = 0;
+	for (uint32_t i = 0; i < envc; i++)
+		*w++ = strings[argc + i];
+	*w++ = 0;
+	memcpy(w, auxv, sizeof auxv);
+	return top;
+}

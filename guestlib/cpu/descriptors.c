@@ -1,0 +1,121 @@
+#include "descriptors.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#include <kvmrun/guest.h>
+
+#define GDT_ENTRIES (GDT_TLS_FIRST + GDT_TLS_COUNT)
+
+/* Flat descriptors, base 0, limit 4 GiB, as in the boot GDT
+ * (monitor/cpu_mode.c): code32, data, code64, and data again for SS after
+ * SYSCALL. Entry 5 stays null; 6-8 are the TLS entries. */
+static uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(16))) = {
+	[SEL_CODE32 / 8] = 0x00cf9b000000ffffull,
+	[SEL_DATA / 8] = 0x00cf93000000ffffull,
+	[SEL_CODE64 / 8] = 0x00af9b000000ffffull,
+	[SEL_SYSCALL_SS / 8] = 0x00cf93000000ffffull,
+};
+
+/* An interrupt gate: 16 bytes in long mode, 8 in protected mode (SDM vol.
+ * 3 §6.14.1, §6.11). */
+struct gate {
+	uint16_t offset_low;
+	uint16_t selector;
+	uint8_t ist;
+	uint8_t type; /* 0x8e: present, DPL 0, interrupt gate */
+	uint16_t offset_mid;
+#if UINTPTR_MAX > 0xffffffffu
+	uint32_t offset_high;
+	uint32_t reserved;
+#endif
+};
+
+static struct gate idt[256] __attribute__((aligned(16)));
+
+struct __attribute__((packed)) table_register {
+	uint16_t limit;
+	uintptr_t base;
+};
+
+void idt_set_gate(uint8_t vector, uintptr_t handler)
+{
+	struct gate *g = &idt[vector];
+
+	g->offset_low = (uint16_t)handler;
+	g->offset_mid = (uint16_t)(handler >> 16);
+#if UINTPTR_MAX > 0xffffffffu
+	g->offset_high = (uint32_t)((uint64_t)handler >> 32);
+	g->selector = SEL_CODE64;
+#else
+	g->selector = SEL_CODE32;
+#endif
+	g->ist = 0;
+	g->type = 0x8e;
+}
+
+void kvmrun_set_interrupt_gate(uint8_t vector, void (*handler)(void *frame))
+{
+	idt_set_gate(vector, (uintptr_t)handler);
+}
+
+/* Linux's struct user_desc flags (asm/ldt.h), the bits after the limit. */
+#define UD_SEG_32BIT (1u << 0)
+#define UD_CONTENTS_SHIFT 1
+#define UD_READ_EXEC_ONLY (1u << 3)
+#define UD_LIMIT_IN_PAGES (1u << 4)
+#define UD_SEG_NOT_PRESENT (1u << 5)
+#define UD_USEABLE (1u << 6)
+
+void gdt_set_tls(unsigned index, uint32_t base, uint32_t limit, uint32_t flags)
+{
+	/* Segment descriptor (SDM vol. 3 §3.4.5): type = contents, writable
+	 * unless read/exec-only, accessed; S = 1; DPL = 3, because the C
+	 * library loads the selector with RPL 3 as on Linux. */
+	uint64_t type = ((flags >> UD_CONTENTS_SHIFT) & 3u) << 2 |
+			(flags & UD_READ_EXEC_ONLY ? 0u : 2u) | 1u;
+	uint64_t access = type | 1u << 4 | 3u << 5 | (flags & UD_SEG_NOT_PRESENT ? 0u : 1u << 7);
+	uint64_t gran = (flags & UD_USEABLE ? 1u : 0u) | (flags & UD_SEG_32BIT ? 4u : 0u) |
+			(flags & UD_LIMIT_IN_PAGES ? 8u : 0u);
+
+	gdt[index] = (limit & 0xffffull) | (uint64_t)(base & 0xffffffu) << 16 | access << 40 |
+		     (uint64_t)((limit >> 16) & 0xfu) << 48 | gran << 52 |
+		     (uint64_t)(base >> 24) << 56;
+}
+
+int gdt_tls_free(unsigned index)
+{
+	return gdt[index] == 0;
+}
+
+void descriptors_init(void)
+{
+	struct table_register gdtr = { sizeof gdt - 1, (uintptr_t)gdt };
+	struct table_register idtr = { sizeof idt - 1, (uintptr_t)idt };
+
+	__asm__ volatile("lgdt %0" : : "m"(gdtr));
+	/* Reload every segment register from the new table. */
+#if UINTPTR_MAX > 0xffffffffu
+	__asm__ volatile("pushq %0\n\t"
+			 "leaq 1f(%%rip), %%rax\n\t"
+			 "pushq %%rax\n\t"
+			 "lretq\n"
+			 "1:\n\t"
+			 "movw %1, %%ax\n\t"
+			 "movw %%ax, %%ds\n\t"
+			 "movw %%ax, %%es\n\t"
+			 "movw %%ax, %%ss\n\t"
+			 : : "i"(SEL_CODE64), "i"(SEL_DATA) : "rax", "memory");
+#else
+	__asm__ volatile("ljmp %0, $1f\n"
+			 "1:\n\t"
+			 "movw %1, %%ax\n\t"
+			 "movw %%ax, %%ds\n\t"
+			 "movw %%ax, %%es\n\t"
+			 "movw %%ax, %%ss\n\t"
+			 "movw %%ax, %%fs\n\t"
+			 "movw %%ax, %%gs\n\t"
+			 : : "i"(SEL_CODE32), "i"(SEL_DATA) : "eax", "memory");
+#endif
+	__asm__ volatile("lidt %0" : : "m"(idtr));
+}

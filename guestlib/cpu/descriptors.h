@@ -1,0 +1,41 @@
+/* The runtime's own GDT and IDT (Intel SDM vol. 3 §3.4.5, §6.10-6.14),
+ * loaded at boot in place of the monitor's boot GDT. The selectors are the
+ * boot GDT's (monitor/cpu_mode.h), so code keeps running on them; the GDT
+ * adds what system calls need: the data descriptor SYSCALL loads into SS,
+ * and the TLS entries i386's set_thread_area fills. */
+#ifndef KVMRUN_GUEST_DESCRIPTORS_H
+#define KVMRUN_GUEST_DESCRIPTORS_H
+
+#include <stdint.h>
+
+#define SEL_CODE32 0x08
+#define SEL_DATA 0x10
+#define SEL_CODE64 0x18
+#define SEL_SYSCALL_SS 0x20 /* SYSCALL sets SS to STAR's CS + 8 (SDM vol. 2 SYSCALL) */
+
+/* GDT entries for thread-local storage, at the numbers Linux gives them
+ * (its GDT_ENTRY_TLS_MIN is 6), so set_thread_area answers what i386
+ * programs expect. */
+#define GDT_TLS_FIRST 6u
+#define GDT_TLS_COUNT 3u
+
+/* Vectors the runtime uses. */
+#define VECTOR_SYSCALL32 0x80  /* int $0x80, the i386 Linux system call */
+#define VECTOR_TIMER 0xec      /* the local APIC timer (cpu/lapic_timer.c) */
+#define VECTOR_SPURIOUS 0xff   /* the local APIC's spurious vector */
+
+/* Load the GDT and an IDT with the runtime's gates. */
+void descriptors_init(void);
+
+/* Set IDT gate vector to an interrupt gate (IF cleared on entry) at
+ * handler, DPL 0. */
+void idt_set_gate(uint8_t vector, uintptr_t handler);
+
+/* Write GDT entry index (GDT_TLS_FIRST..+GDT_TLS_COUNT-1) as a DPL-3
+ * segment from a Linux struct user_desc's fields. */
+void gdt_set_tls(unsigned index, uint32_t base, uint32_t limit, uint32_t flags);
+
+/* Whether GDT entry index is a TLS entry not yet used. */
+int gdt_tls_free(unsigned index);
+
+#endif

@@ -1,0 +1,263 @@
+/* File descriptors: the app has exactly three, the console's input (0),
+ * its output (1) and kvmrun's standard error (2). There are no files:
+ * open answers ENOENT, every other descriptor EBADF. */
+#include <fcntl.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <termios.h>
+
+#include <kvmrun/guest.h>
+
+#include "console_io.h"
+#include "syscall/syscall.h"
+
+#define IOV_MAX_LINUX 1024
+
+static int is_std_fd(long fd)
+{
+	return fd >= 0 && fd <= 2;
+}
+
+/* Whether fd is a terminal, as far as the app can tell: kvmrun's own fd
+ * of the same number is one (start_info.tty). */
+static int fd_is_terminal(long fd)
+{
+	return is_std_fd(fd) && (kvmrun_start_info()->tty >> fd) & 1;
+}
+
+static long write_out(long fd, const void *buf, size_t len)
+{
+	if (fd == 1)
+		console_write(buf, len);
+	else
+		console_write_stderr(buf, len);
+	return (long)len;
+}
+
+long sys_write(const long *arg)
+{
+	long fd = arg[0];
+	size_t len = (size_t)arg[2];
+
+	if (fd != 1 && fd != 2)
+		return -EBADF;
+	if (len == 0)
+		return 0;
+	if (!user_mem_ok((uintptr_t)arg[1], len))
+		return -EFAULT;
+	return write_out(fd, (const void *)arg[1], len);
+}
+
+/* The iovec array, checked: 0 with *total set, or a negative errno. */
+static long check_iov(const struct iovec *iov, long cnt, size_t *total)
+{
+	*total = 0;
+	if (cnt < 0 || cnt > IOV_MAX_LINUX)
+		return -EINVAL;
+	if (!user_mem_ok((uintptr_t)iov, (size_t)cnt * sizeof *iov))
+		return -EFAULT;
+	for (long i = 0; i < cnt; i++) {
+		if (iov[i].iov_len > (size_t)LONG_MAX - *total)
+			return -EINVAL;
+		if (iov[i].iov_len && !user_mem_ok((uintptr_t)iov[i].iov_base, iov[i].iov_len))
+			return -EFAULT;
+		*total += iov[i].iov_len;
+	}
+	return 0;
+}
+
+long sys_writev(const long *arg)
+{
+	long fd = arg[0], cnt = arg[2];
+	const struct iovec *iov = (const struct iovec *)arg[1];
+	size_t total;
+
+	if (fd != 1 && fd != 2)
+		return -EBADF;
+	long rc = check_iov(iov, cnt, &total);
+	if (rc < 0)
+		return rc;
+	for (long i = 0; i < cnt; i++)
+		if (iov[i].iov_len)
+			write_out(fd, iov[i].iov_base, iov[i].iov_len);
+	return (long)total;
+}
+
+static long read_in(void *buf, size_t len)
+{
+	if (len == 0)
+		return 0;
+	long n = console_read(buf, len);
+	return n < 0 ? -EIO : n;
+}
+
+long sys_read(const long *arg)
+{
+	size_t len = (size_t)arg[2];
+
+	if (arg[0] != 0)
+		return -EBADF;
+	if (len && !user_mem_ok((uintptr_t)arg[1], len))
+		return -EFAULT;
+	return read_in((void *)arg[1], len);
+}
+
+/* Into the first buffer with room: a short read, as a pipe gives. */
+long sys_readv(const long *arg)
+{
+	const struct iovec *iov = (const struct iovec *)arg[1];
+	long cnt = arg[2];
+	size_t total;
+
+	if (arg[0] != 0)
+		return -EBADF;
+	long rc = check_iov(iov, cnt, &total);
+	if (rc < 0)
+		return rc;
+	for (long i = 0; i < cnt; i++)
+		if (iov[i].iov_len)
+			return read_in(iov[i].iov_base, iov[i].iov_len);
+	return 0;
+}
+
+long sys_ioctl(const long *arg)
+{
+	long fd = arg[0];
+	unsigned long req = (unsigned long)arg[1];
+
+	if (!is_std_fd(fd))
+		return -EBADF;
+	if (!fd_is_terminal(fd))
+		return -ENOTTY;
+	switch (req) {
+	case TIOCGWINSZ: {
+		struct winsize *ws = (struct winsize *)arg[2];
+		unsigned short cols = 80, rows = 24;
+		if (!user_mem_ok((uintptr_t)ws, sizeof *ws))
+			return -EFAULT;
+		if (!console_is_terminal(&cols, &rows) || !cols || !rows)
+			cols = 80, rows = 24;
+		memset(ws, 0, sizeof *ws);
+		ws->ws_col = cols;
+		ws->ws_row = rows;
+		return 0;
+	}
+	case TCGETS: {
+		/* A terminal in its usual cooked mode; the kernel's struct
+		 * termios is musl's up to c_cc (no speed fields). */
+		struct termios *t = (struct termios *)arg[2];
+		if (!user_mem_ok((uintptr_t)t, 36))
+			return -EFAULT;
+		memset(t, 0, 36);
+		t->c_iflag = ICRNL | IXON;
+		t->c_oflag = OPOST | ONLCR;
+		t->c_cflag = CS8 | CREAD | B38400;
+		t->c_lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK | IEXTEN;
+		return 0;
+	}
+	default:
+		return -ENOTTY;
+	}
+}
+
+/* stat of fds 0-2: a character device when a terminal, a pipe otherwise;
+ * only the type, mode and block size are filled. The three layouts are
+ * the kernel's: x86-64's struct stat, i386's struct stat64, struct statx. */
+static long fill_stat(long fd, void *st, size_t size, size_t mode_off, size_t mode_bytes,
+		      size_t blksize_off)
+{
+	uint32_t mode = fd_is_terminal(fd) ? S_IFCHR | 0620 : S_IFIFO | 0600;
+	uint32_t blksize = 4096;
+
+	if (!is_std_fd(fd))
+		return -EBADF;
+	if (!user_mem_ok((uintptr_t)st, size))
+		return -EFAULT;
+	memset(st, 0, size);
+	memcpy((char *)st + mode_off, &mode, mode_bytes);
+	memcpy((char *)st + blksize_off, &blksize, sizeof blksize);
+	return 0;
+}
+
+long sys_fstat(const long *arg)
+{
+#if UINTPTR_MAX > 0xffffffffu
+	return fill_stat(arg[0], (void *)arg[1], 144, 24, 4, 56);
+#else
+	return fill_stat(arg[0], (void *)arg[1], 96, 16, 4, 52);
+#endif
+}
+
+/* fstatat(fd, "", st, AT_EMPTY_PATH) is fstat(fd); any path names a file,
+ * and there are none. */
+long sys_fstatat(const long *arg)
+{
+	const char *path = (const char *)arg[1];
+
+	if (!user_mem_ok((uintptr_t)path, 1))
+		return -EFAULT;
+	if (path[0] || !(arg[3] & AT_EMPTY_PATH))
+		return -ENOENT;
+	long fst[2] = { arg[0], arg[2] };
+	return sys_fstat(fst);
+}
+
+long sys_statx(const long *arg)
+{
+	const char *path = (const char *)arg[1];
+
+	if (!user_mem_ok((uintptr_t)path, 1))
+		return -EFAULT;
+	if (path[0] || !(arg[2] & AT_EMPTY_PATH))
+		return -ENOENT;
+	/* struct statx: stx_mask (STATX_TYPE | STATX_MODE) at 0, stx_blksize
+	 * at 4, stx_mode (16 bits) at 28; 256 bytes. */
+	long rc = fill_stat(arg[0], (void *)arg[4], 256, 28, 2, 4);
+	if (rc == 0)
+		*(uint32_t *)arg[4] = 0x3;
+	return rc;
+}
+
+long sys_lseek(const long *arg)
+{
+	return is_std_fd(arg[0]) ? -ESPIPE : -EBADF;
+}
+
+/* Closing 0-2 is accepted and changes nothing: the console stays. */
+long sys_close(const long *arg)
+{
+	return is_std_fd(arg[0]) ? 0 : -EBADF;
+}
+
+long sys_open(const long *arg)
+{
+	(void)arg;
+	return -ENOENT;
+}
+
+long sys_openat(const long *arg)
+{
+	(void)arg;
+	return -ENOENT;
+}
+
+long sys_fcntl(const long *arg)
+{
+	long fd = arg[0];
+
+	if (!is_std_fd(fd))
+		return -EBADF;
+	switch (arg[1]) {
+	case F_GETFD:
+	case F_SETFD:
+	case F_SETFL:
+		return 0;
+	case F_GETFL:
+		return fd == 0 ? O_RDONLY : O_WRONLY;
+	default:
+		return -EINVAL;
+	}
+}

@@ -1,0 +1,233 @@
+/* The process: one, with one thread (pid and tid 1), no signal delivery,
+ * and the identity of root on a machine of its own. */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/utsname.h>
+
+#include <kvmrun/guest.h>
+
+#include "console_io.h"
+#include "cpu/descriptors.h"
+#include "cpu/x86.h"
+#include "syscall/syscall.h"
+
+#define APP_PID 1
+
+void app_exit(int status)
+{
+	console_flush();
+	kvmrun_halt_with_status(status & 0xff);
+}
+
+long sys_exit_group(const long *arg)
+{
+	app_exit((int)arg[0]);
+}
+
+long sys_getpid(const long *arg)
+{
+	(void)arg;
+	return APP_PID;
+}
+
+long sys_getppid(const long *arg)
+{
+	(void)arg;
+	return 0;
+}
+
+/* A signal sent to the app itself takes its default action: the ones whose
+ * default is to ignore (or stop, with nobody to continue it) change
+ * nothing; any other ends the app with the status a shell shows for it,
+ * 128 + the signal, after one line on standard error. Handlers are not run
+ * (rt_sigaction records none). */
+static long deliver(long sig)
+{
+	char line[96];
+
+	if (sig < 0 || sig >= 65)
+		return -EINVAL;
+	switch (sig) {
+	case 0:
+	case SIGCHLD:
+	case SIGURG:
+	case SIGWINCH:
+	case SIGCONT:
+	case SIGSTOP:
+	case SIGTSTP:
+	case SIGTTIN:
+	case SIGTTOU:
+		return 0;
+	}
+	int n = snprintf(line, sizeof line, "kvmrun: app killed by signal %ld (%s)\n", sig,
+			 strsignal((int)sig));
+	console_write_stderr(line, (size_t)n);
+	app_exit(128 + (int)sig);
+}
+
+long sys_kill(const long *arg)
+{
+	long pid = arg[0];
+
+	if (pid != APP_PID && pid != 0 && pid != -1 && pid != -APP_PID)
+		return -ESRCH;
+	return deliver(arg[1]);
+}
+
+long sys_tkill(const long *arg)
+{
+	return arg[0] == APP_PID ? deliver(arg[1]) : -ESRCH;
+}
+
+long sys_tgkill(const long *arg)
+{
+	return arg[0] == APP_PID && arg[1] == APP_PID ? deliver(arg[2]) : -ESRCH;
+}
+
+/* Accepted, recorded nowhere: the old action reads as SIG_DFL. */
+long sys_rt_sigaction(const long *arg)
+{
+	size_t setsize = (size_t)arg[3];
+
+	if (arg[0] <= 0 || arg[0] >= 65 || arg[0] == SIGKILL || arg[0] == SIGSTOP)
+		return -EINVAL;
+	if (arg[2]) {
+		/* struct kernel_sigaction: handler, flags, restorer, mask. */
+		size_t size = 3 * sizeof(long) + setsize;
+		if (!user_mem_ok((uintptr_t)arg[2], size))
+			return -EFAULT;
+		memset((void *)arg[2], 0, size);
+	}
+	return 0;
+}
+
+/* Accepted; the old mask reads as empty. */
+long sys_rt_sigprocmask(const long *arg)
+{
+	size_t setsize = (size_t)arg[3];
+
+	if (setsize != 8)
+		return -EINVAL;
+	if (arg[2]) {
+		if (!user_mem_ok((uintptr_t)arg[2], setsize))
+			return -EFAULT;
+		memset((void *)arg[2], 0, setsize);
+	}
+	return 0;
+}
+
+long sys_sigaltstack(const long *arg)
+{
+	if (arg[1]) {
+		/* stack_t: ss_sp, ss_flags (int), ss_size; SS_DISABLE (2). */
+		size_t size = 3 * sizeof(long);
+		if (!user_mem_ok((uintptr_t)arg[1], size))
+			return -EFAULT;
+		memset((void *)arg[1], 0, size);
+		((int *)((char *)arg[1] + sizeof(long)))[0] = SS_DISABLE;
+	}
+	return 0;
+}
+
+long sys_set_tid_address(const long *arg)
+{
+	(void)arg;
+	return APP_PID;
+}
+
+long sys_set_robust_list(const long *arg)
+{
+	(void)arg;
+	return 0;
+}
+
+long sys_sched_yield(const long *arg)
+{
+	(void)arg;
+	return 0;
+}
+
+#if UINTPTR_MAX > 0xffffffffu
+/* x86-64 TLS: the FS (and GS) base MSRs. */
+#define ARCH_SET_GS 0x1001
+#define ARCH_SET_FS 0x1002
+#define ARCH_GET_FS 0x1003
+#define ARCH_GET_GS 0x1004
+
+long sys_arch_prctl(const long *arg)
+{
+	uint64_t value = (uint64_t)arg[1];
+
+	switch (arg[0]) {
+	case ARCH_SET_FS:
+	case ARCH_SET_GS:
+		/* A canonical address, or the MSR write faults (SDM vol. 3 §2.2.1). */
+		if ((uint64_t)((int64_t)(value << 16) >> 16) != value)
+			return -EPERM;
+		wrmsr(arg[0] == ARCH_SET_FS ? MSR_FS_BASE : MSR_GS_BASE, value);
+		return 0;
+	case ARCH_GET_FS:
+	case ARCH_GET_GS:
+		if (!user_mem_ok((uintptr_t)value, 8))
+			return -EFAULT;
+		*(uint64_t *)value = rdmsr(arg[0] == ARCH_GET_FS ? MSR_FS_BASE : MSR_GS_BASE);
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+#else
+/* i386 TLS: struct user_desc (Linux asm/ldt.h) into a GDT entry, which
+ * the C library then loads into %gs. entry_number -1 asks for a free one. */
+struct user_desc_raw {
+	uint32_t entry_number;
+	uint32_t base_addr;
+	uint32_t limit;
+	uint32_t flags;
+};
+
+long sys_set_thread_area(const long *arg)
+{
+	struct user_desc_raw *u = (struct user_desc_raw *)arg[0];
+
+	if (!user_mem_ok((uintptr_t)u, sizeof *u))
+		return -EFAULT;
+	uint32_t idx = u->entry_number;
+	if (idx == UINT32_MAX) {
+		for (idx = GDT_TLS_FIRST; idx < GDT_TLS_FIRST + GDT_TLS_COUNT; idx++)
+			if (gdt_tls_free(idx))
+				break;
+		if (idx == GDT_TLS_FIRST + GDT_TLS_COUNT)
+			return -ESRCH;
+	} else if (idx < GDT_TLS_FIRST || idx >= GDT_TLS_FIRST + GDT_TLS_COUNT) {
+		return -EINVAL;
+	}
+	gdt_set_tls(idx, u->base_addr, u->limit, u->flags);
+	u->entry_number = idx;
+	return 0;
+}
+#endif
+
+long sys_uname(const long *arg)
+{
+	struct utsname *u = (struct utsname *)arg[0];
+
+	if (!user_mem_ok((uintptr_t)u, sizeof *u))
+		return -EFAULT;
+	memset(u, 0, sizeof *u);
+	strcpy(u->sysname, "Linux");
+	strcpy(u->nodename, "kvmrun");
+	strcpy(u->release, "6.1.0-kvmrun");
+	strcpy(u->version, "#1 kvmrun guest runtime");
+	strcpy(u->machine, sizeof(void *) == 8 ? "x86_64" : "i686");
+	strcpy(u->domainname, "(none)");
+	return 0;
+}
+
+/* getuid, geteuid, getgid, getegid: root, on a machine of its own. */
+long sys_get_id(const long *arg)
+{
+	(void)arg;
+	return 0;
+}

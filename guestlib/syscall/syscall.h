@@ -1,0 +1,90 @@
+/* The Linux system-call layer inside the guest: the app's C library (musl)
+ * makes Linux system calls; cpu/syscall_entry{32,64}.S catch them and
+ * syscall_dispatch() (table.c) runs the handler the table names for the
+ * number. Nothing is forwarded to the host: each call is served from
+ * start_info, guest RAM and the virtio devices, or refused with -ENOSYS.
+ *
+ * A handler takes the six argument registers and returns the result
+ * Linux would, a negative errno on failure. */
+#ifndef KVMRUN_GUEST_SYSCALL_H
+#define KVMRUN_GUEST_SYSCALL_H
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* What the entry code pushes: the number, then the arguments in order. */
+struct syscall_frame {
+	long nr;
+	long arg[6];
+};
+
+typedef long (*syscall_handler)(const long *arg);
+
+long syscall_dispatch(struct syscall_frame *frame);
+
+/* Whether [addr, addr + len) is guest RAM the app may name; handlers check
+ * every pointer they are given with it and answer -EFAULT otherwise. */
+int user_mem_ok(uintptr_t addr, size_t len);
+void user_mem_init(void);
+
+/* End the app with a status, its output flushed (exit_group, signals). */
+__attribute__((noreturn)) void app_exit(int status);
+
+/* io.c */
+long sys_read(const long *arg);
+long sys_readv(const long *arg);
+long sys_write(const long *arg);
+long sys_writev(const long *arg);
+long sys_ioctl(const long *arg);
+long sys_fstat(const long *arg);
+long sys_fstatat(const long *arg);
+long sys_statx(const long *arg);
+long sys_lseek(const long *arg);
+long sys_close(const long *arg);
+long sys_open(const long *arg);
+long sys_openat(const long *arg);
+long sys_fcntl(const long *arg);
+
+/* memory.c */
+long sys_brk(const long *arg);
+long sys_mmap(const long *arg);
+long sys_mmap2(const long *arg);
+long sys_munmap(const long *arg);
+long sys_mremap(const long *arg);
+long sys_mprotect(const long *arg);
+long sys_madvise(const long *arg);
+
+/* time.c */
+long sys_clock_gettime(const long *arg);
+long sys_clock_gettime64(const long *arg);
+long sys_clock_getres(const long *arg);
+long sys_clock_getres64(const long *arg);
+long sys_gettimeofday(const long *arg);
+long sys_time(const long *arg);
+long sys_nanosleep(const long *arg);
+long sys_clock_nanosleep(const long *arg);
+long sys_clock_nanosleep64(const long *arg);
+
+/* process.c */
+long sys_exit_group(const long *arg);
+long sys_getpid(const long *arg);
+long sys_getppid(const long *arg);
+long sys_kill(const long *arg);
+long sys_tkill(const long *arg);
+long sys_tgkill(const long *arg);
+long sys_rt_sigaction(const long *arg);
+long sys_rt_sigprocmask(const long *arg);
+long sys_sigaltstack(const long *arg);
+long sys_set_tid_address(const long *arg);
+long sys_set_robust_list(const long *arg);
+long sys_sched_yield(const long *arg);
+long sys_arch_prctl(const long *arg);
+long sys_set_thread_area(const long *arg);
+long sys_uname(const long *arg);
+long sys_get_id(const long *arg);
+
+/* random.c */
+long sys_getrandom(const long *arg);
+
+#endif
