@@ -158,6 +158,18 @@ END {
 		figure("entropy_all_exits_per_mib", "entropy: every VM exit per MiB (kvm:kvm_exit tracepoint, in-kernel ones included)", "exits/MiB", a, n, "le", 16, "")
 	}
 
+	CALLS = kv["calls"] + 0
+	if (("count_calls_n", "exits") in cnt) {
+		split("", a); split("", w); n = collect("count_calls_n", "exits", a); m = collect("count_calls_0", "exits", w)
+		for (i = 1; i <= n && i <= m; i++) a[i] = a[i] - w[i]
+		figure("syscall_exits", CALLS " clock_gettime and " CALLS " getpid calls in a 64-bit guest: VM exits they add (--stats)", "exits", a, n, "le", 10, "the system-call layer answers both inside the guest")
+		split("", a); split("", w); n = collect("count_calls_n", "wall_ms", a); m = collect("count_calls_0", "wall_ms", w)
+		for (i = 1; i <= n && i <= m; i++) a[i] = (a[i] - w[i]) * 1000 / (2 * CALLS)
+		figure("syscall_us", "the same: time per system call, one run", "µs/call", a, n, "", "", "")
+	}
+	split("", a); n = paired_ratio("compute64", "compute_host", "wall_ms", a)
+	figure("compute_vs_host", "compute: SHA-256 over " MIB " MiB of generated data, built with kvmrun-cc under kvmrun / built with gcc as a host process", "ratio", a, n, "", "", "start-up included; the guest pays the VM's, the host process exec's")
+
 	split("", a); n = collect("mem_kvmrun", "beyond_kib", a)
 	for (i = 1; i <= n; i++) a[i] /= 1024
 	figure("rss_beyond_guest", "monitor resident memory beyond the guest RAM it touched (kvmrun, apps/cat waiting)", "MiB", a, n, "le", 2, "sum of Rss in /proc/PID/smaps minus the guest RAM mapping")

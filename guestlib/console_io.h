@@ -1,27 +1,23 @@
 /* The app's console streams, as the system-call layer sees them: fd 1 is
- * buffered here and goes to the virtio-console once its driver is up, to
- * the early (hypercall) console before that; fd 2 is kvmrun's standard
- * error; fd 0 is the console's input. */
+ * the first virtio-console's transmitq (kvmrun's stdout), fd 2 the second
+ * one's (kvmrun's stderr), fd 0 the first one's receiveq (kvmrun's stdin).
+ * Writes go out when made, as on a pipe: nothing is held back in the
+ * guest, so nothing is lost when it stops. Before a console is up (or
+ * without one), output goes to the early (hypercall) console. */
 #ifndef KVMRUN_GUEST_CONSOLE_IO_H
 #define KVMRUN_GUEST_CONSOLE_IO_H
 
 #include <stddef.h>
 
-/* Standard output: line-buffered when the host console is a terminal,
- * fully buffered otherwise; flushed when the buffer fills, before reading
- * input, before standard error, and at exit. */
 void console_write(const char *data, size_t len);
-void console_flush(void);
-
-/* Standard error: unbuffered. */
 void console_write_stderr(const char *data, size_t len);
 
 /* Up to len bytes of input; 0 at its end, -1 without a console. Waits
  * without spinning. */
 long console_read(void *buf, size_t len);
 
-/* Whether the host's stdout is a terminal (the console offered its size),
- * and that size. */
-int console_is_terminal(unsigned short *cols, unsigned short *rows);
+/* Whether the host's end of fd (1, or 2) is a terminal (its console
+ * offered a size), and that size. */
+int console_is_terminal(int fd, unsigned short *cols, unsigned short *rows);
 
 #endif

@@ -1,5 +1,5 @@
 /* The monitor's side of guest output: everything the guest prints goes to
- * kvmrun's stdout through here, in writes of at most HOST_IO_STEP_MAX
+ * kvmrun's stdout (or, from its second console, stderr) through here, in writes of at most HOST_IO_STEP_MAX
  * bytes with a check for a stop request between them.
  *
  * A reader that went away (EPIPE) never stops or hangs the monitor: output
@@ -14,5 +14,9 @@
 #include <stddef.h>
 
 void console_out_write(const void *data, size_t len);
+
+/* The same for fd, STDOUT_FILENO or STDERR_FILENO (the guest's standard
+ * error, its second console). */
+void console_out_write_fd(int fd, const void *data, size_t len);
 
 #endif

@@ -92,6 +92,8 @@ static int prepare_devices(struct vm *vm, struct virtio_devices *devs,
 		.mem = &vm->mem,
 		.irq = { .raise = ioapic_raise, .ctx = &vm->ioapic },
 		.console_in_fd = STDIN_FILENO,
+		.console_out_fd = STDOUT_FILENO,
+		.console_err_fd = STDERR_FILENO,
 	};
 
 	virtio_devices_init(devs, &env);
@@ -105,6 +107,9 @@ static int prepare_devices(struct vm *vm, struct virtio_devices *devs,
 	struct winsize ws;
 	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0)
 		virtio_console_set_terminal(&devs->console, ws.ws_col ? ws.ws_col : 80,
+					    ws.ws_row ? ws.ws_row : 24);
+	if (isatty(STDERR_FILENO) && ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0)
+		virtio_console_set_terminal(&devs->console_err, ws.ws_col ? ws.ws_col : 80,
 					    ws.ws_row ? ws.ws_row : 24);
 	return start_info_add_devices(&vm->mem, map, VIRTIO_DEVICE_COUNT, err, errlen);
 }

@@ -38,7 +38,7 @@ const struct filter_rule filter_rules[] = {
 	  SCMP_SYS(ioctl), { FD(VM_FD, 0), EQ(1, KVM_SET_GSI_ROUTING) } },
 	{ "read", "fd 0", "console input", SCMP_SYS(read), { EQ(0, STDIN_FILENO) } },
 	{ "write", "fd 1", "console output", SCMP_SYS(write), { EQ(0, STDOUT_FILENO) } },
-	{ "write", "fd 2", "diagnostics", SCMP_SYS(write), { EQ(0, STDERR_FILENO) } },
+	{ "write", "fd 2", "diagnostics, the guest's standard error", SCMP_SYS(write), { EQ(0, STDERR_FILENO) } },
 	{ "getrandom", "flags 0", "the entropy device (the system call itself, not libc's vDSO "
 	  "getrandom)", SCMP_SYS(getrandom), { EQ(2, 0) } },
 	{ "fcntl", "fd 0, F_GETFL", "take O_ASYNC off standard input at exit (input_watch.c)",

@@ -1,8 +1,9 @@
 /* Bench guest: N MiB of text on the console, then exit 0.
  *   conout N
  * Written as 64-byte lines with puts(), the buffered stdio path ordinary
- * apps use (the runtime sends its 128 KiB buffer through virtio-console's
- * transmitq whenever it fills). */
+ * apps use: musl's stdout, with the 128 KiB buffer the runtime gives it
+ * when stdout is not a terminal (guestlib/stdio_buffer.c), is written
+ * through virtio-console's transmitq whenever it fills. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

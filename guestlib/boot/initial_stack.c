@@ -48,6 +48,8 @@ uintptr_t initial_stack_build(const struct kvmrun_start_info *si, uintptr_t entr
 	uintptr_t top = alloc_stack();
 	if (!top)
 		return 0;
+	/* An end marker of zero at the very top, as Linux leaves one. */
+	top -= 16;
 	uint32_t argc = si->argc, envc = si->envc;
 	/* argv and environment strings: copies the app may write to. */
 	uintptr_t strings[KVMRUN_MAX_ARGS + KVMRUN_MAX_ENV];

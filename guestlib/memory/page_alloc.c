@@ -67,16 +67,18 @@ int page_alloc_init(void)
 	uint64_t bitmap_bytes = (count + BITS - 1) / BITS * 8;
 	uint64_t bitmap_pages = (bitmap_bytes + PAGE_SIZE - 1) / PAGE_SIZE;
 
-	/* The bitmap goes at the top of the highest free range below 4 GiB
-	 * that holds it, out of the way of brk, which grows up from the
-	 * app's end. It is zero (free RAM is) until marked below. */
-	for (uint32_t i = n; i-- > 0 && !bitmap;) {
+	/* The bitmap goes at the start of the lowest free range that holds
+	 * it: up to about 13 GiB of RAM, the boot area's free pages below the
+	 * stack, out of the way of brk (up from the app's end) and of the
+	 * mappings and the app's stack (down from the top). It is zero, as
+	 * free RAM is, until marked below. */
+	for (uint32_t i = 0; i < n && !bitmap; i++) {
 		if (!is_free_range(&si->mem[i]) || !range_pages(&si->mem[i], &lo, &hi))
 			continue;
 		if (hi > LIMIT_4G / PAGE_SIZE)
 			hi = LIMIT_4G / PAGE_SIZE;
 		if (hi > lo && hi - lo >= bitmap_pages)
-			bitmap = (uint64_t *)(uintptr_t)((hi - bitmap_pages) * PAGE_SIZE);
+			bitmap = (uint64_t *)(uintptr_t)(lo * PAGE_SIZE);
 	}
 	if (!bitmap)
 		return -1;

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <kvmrun/guest.h>
+
 #define PAGE_SIZE 4096u
 
 /* Read the memory map; before any other call. 0, or -1 when no free RAM
@@ -34,10 +36,8 @@ int page_range_free(uintptr_t addr, size_t npages);
 /* Free pages in all. */
 size_t page_free_count(void);
 
-/* For the drivers: size bytes, zero, page-aligned (align may be at most
- * PAGE_SIZE), below 4 GiB (reachable by 32-bit code and by 32-bit
- * hypercall arguments), or NULL. */
-void *kvmrun_alloc(size_t size, size_t align);
+/* kvmrun_alloc() (<kvmrun/guest.h>) hands out pages from here too: below
+ * 4 GiB, reachable by 32-bit code and 32-bit hypercall arguments. */
 
 /* Bytes still free. */
 size_t kvmrun_alloc_available(void);

@@ -138,9 +138,10 @@ long sys_madvise(const long *arg)
 	uintptr_t addr = (uintptr_t)arg[0];
 	size_t len = (size_t)arg[1];
 
-	if (addr % PAGE_SIZE)
+	if (addr % PAGE_SIZE || len > SIZE_MAX - PAGE_SIZE)
 		return -EINVAL;
-	if (arg[2] == MADV_DONTNEED && len && user_mem_ok(addr, len))
-		memset((void *)addr, 0, pages_for(len) * PAGE_SIZE);
+	size_t bytes = pages_for(len) * PAGE_SIZE;
+	if (arg[2] == MADV_DONTNEED && bytes && user_mem_ok(addr, bytes))
+		memset((void *)addr, 0, bytes);
 	return 0;
 }

@@ -16,7 +16,6 @@
 
 void app_exit(int status)
 {
-	console_flush();
 	kvmrun_halt_with_status(status & 0xff);
 }
 

@@ -13,7 +13,8 @@
 #define SYSCALL_TABLE_SIZE 512
 
 static const syscall_handler table[SYSCALL_TABLE_SIZE] = {
-	/* io.c: the console is fds 0-2; there are no files */
+	/* io.c: the console is fds 0-2; there are no files, and the root is
+	 * the only directory */
 	[SYS_read] = sys_read,
 	[SYS_readv] = sys_readv,
 	[SYS_write] = sys_write,
@@ -21,15 +22,23 @@ static const syscall_handler table[SYSCALL_TABLE_SIZE] = {
 	[SYS_ioctl] = sys_ioctl,
 	[SYS_lseek] = sys_lseek,
 	[SYS_close] = sys_close,
-	[SYS_openat] = sys_openat,
 	[SYS_fcntl] = sys_fcntl,
 	[SYS_statx] = sys_statx,
-#ifdef SYS_open
-	[SYS_open] = sys_open,
-#endif
+	[SYS_getcwd] = sys_getcwd,
+	[SYS_open] = sys_no_such_file,
+	[SYS_openat] = sys_no_such_file,
+	[SYS_stat] = sys_no_such_file,
+	[SYS_lstat] = sys_no_such_file,
+	[SYS_access] = sys_no_such_file,
+	[SYS_faccessat] = sys_no_such_file,
+	[SYS_faccessat2] = sys_no_such_file,
+	[SYS_readlink] = sys_no_such_file,
+	[SYS_readlinkat] = sys_no_such_file,
 #ifdef SYS_fstat64 /* i386 */
 	[SYS_fstat64] = sys_fstat,
 	[SYS_fstatat64] = sys_fstatat,
+	[SYS_stat64] = sys_no_such_file,
+	[SYS_lstat64] = sys_no_such_file,
 	[SYS__llseek] = sys_lseek,
 	[SYS_fcntl64] = sys_fcntl,
 #else

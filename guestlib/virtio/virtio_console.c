@@ -15,10 +15,15 @@
 #define RX_BUFFER_MAX (128u << 10) /* 8 x 128 KiB: 1 MiB of input per wait */
 #define RX_BUFFER_MIN 4096u
 
-static struct virtio_mmio dev;
-static struct virtq_driver rxq, txq;
-static int up;
-static int interactive;
+struct port_state {
+	struct virtio_mmio dev;
+	struct virtq_driver txq;
+	int up;
+	int interactive;
+};
+
+static struct port_state ports[CONSOLE_PORTS];
+static struct virtq_driver rxq; /* CONSOLE_STDOUT's */
 
 /* Receive buffers: descriptor i of the receiveq is buffer i. */
 static char *rx_buf[RX_BUFFERS];
@@ -28,14 +33,14 @@ static int rx_have;            /* a completed buffer is being consumed */
 static uint32_t rx_id, rx_len, rx_pos;
 static int rx_eof;
 
-int virtio_console_ready(void)
+int virtio_console_ready(enum console_port port)
 {
-	return up;
+	return ports[port].up;
 }
 
-int virtio_console_interactive(void)
+int virtio_console_interactive(enum console_port port)
 {
-	return up && interactive;
+	return ports[port].up && ports[port].interactive;
 }
 
 /* As many receive buffers as free memory allows, 1 MiB at most. */
@@ -54,62 +59,67 @@ static int setup_rx_buffers(void)
 	return rx_count ? 0 : -1;
 }
 
-void virtio_console_size(unsigned short *cols, unsigned short *rows)
+void virtio_console_size(enum console_port port, unsigned short *cols, unsigned short *rows)
 {
 	/* struct virtio_console_config (virtio 1.2 §5.3.4): cols, then rows,
 	 * 16 bits each, valid with VIRTIO_CONSOLE_F_SIZE. One 32-bit read. */
-	uint32_t v = interactive ? mmio_read32(dev.base + VIRTIO_MMIO_CONFIG) : 0;
+	const struct port_state *p = &ports[port];
+	uint32_t v = virtio_console_interactive(port) ? mmio_read32(p->dev.base + VIRTIO_MMIO_CONFIG) : 0;
 
 	*cols = (unsigned short)(v & 0xffff);
 	*rows = (unsigned short)(v >> 16);
 }
 
-int virtio_console_init(uint64_t base, uint32_t irq)
+int virtio_console_init(enum console_port port, uint64_t base, uint32_t irq)
 {
-	if (virtio_mmio_probe(&dev, base, irq) != VIRTIO_ID_CONSOLE ||
-	    virtio_mmio_begin(&dev, 1ull << VIRTIO_CONSOLE_F_SIZE) < 0)
+	struct port_state *p = &ports[port];
+	int input = port == CONSOLE_STDOUT;
+
+	if (virtio_mmio_probe(&p->dev, base, irq) != VIRTIO_ID_CONSOLE ||
+	    virtio_mmio_begin(&p->dev, 1ull << VIRTIO_CONSOLE_F_SIZE) < 0)
 		return -1;
-	if (virtio_mmio_setup_queue(&dev, VIRTIO_CONSOLE_RECEIVEQ, &rxq, QUEUE_SIZE) < 0 ||
-	    virtio_mmio_setup_queue(&dev, VIRTIO_CONSOLE_TRANSMITQ, &txq, QUEUE_SIZE) < 0 ||
-	    setup_rx_buffers() < 0) {
-		virtio_mmio_fail(&dev);
+	if ((input && virtio_mmio_setup_queue(&p->dev, VIRTIO_CONSOLE_RECEIVEQ, &rxq, QUEUE_SIZE) < 0) ||
+	    virtio_mmio_setup_queue(&p->dev, VIRTIO_CONSOLE_TRANSMITQ, &p->txq, QUEUE_SIZE) < 0 ||
+	    (input && setup_rx_buffers() < 0)) {
+		virtio_mmio_fail(&p->dev);
 		return -1;
 	}
-	interactive = (dev.features >> VIRTIO_CONSOLE_F_SIZE) & 1;
-	virtio_mmio_driver_ok(&dev);
-	up = 1;
+	p->interactive = (p->dev.features >> VIRTIO_CONSOLE_F_SIZE) & 1;
+	virtio_mmio_driver_ok(&p->dev);
+	p->up = 1;
 	/* The device may take input into the posted buffers from now on. */
-	virtio_mmio_notify(&dev, VIRTIO_CONSOLE_RECEIVEQ);
+	if (input)
+		virtio_mmio_notify(&p->dev, VIRTIO_CONSOLE_RECEIVEQ);
 	return 0;
 }
 
 /* Send one buffer and wait for the device to hand it back. The device
  * completes transmit buffers before the notify returns; anything else means
  * it stopped working (it needs a reset), and the driver gives up on it. */
-static int send(const void *data, uint32_t len)
+static int send(struct port_state *port, const void *data, uint32_t len)
 {
 	uint32_t id, used_len;
 
-	virtq_driver_set_desc(&txq, 0, data, len, 0);
-	virtq_driver_make_available(&txq, 0);
-	virtio_mmio_notify(&dev, VIRTIO_CONSOLE_TRANSMITQ);
-	if (!virtq_driver_take_used(&txq, &id, &used_len) || id != 0) {
-		up = 0;
+	virtq_driver_set_desc(&port->txq, 0, data, len, 0);
+	virtq_driver_make_available(&port->txq, 0);
+	virtio_mmio_notify(&port->dev, VIRTIO_CONSOLE_TRANSMITQ);
+	if (!virtq_driver_take_used(&port->txq, &id, &used_len) || id != 0) {
+		port->up = 0;
 		return -1;
 	}
 	return 0;
 }
 
-int virtio_console_write(const void *data, size_t len)
+int virtio_console_write(enum console_port port, const void *data, size_t len)
 {
 	const char *p = data;
 
-	if (!up)
+	if (!ports[port].up)
 		return -1;
 	while (len > 0) {
 		uint32_t chunk = len > KVMRUN_VIRTQ_READ_CHAIN_MAX ? KVMRUN_VIRTQ_READ_CHAIN_MAX
 								   : (uint32_t)len;
-		if (send(p, chunk) < 0)
+		if (send(&ports[port], p, chunk) < 0)
 			return -1;
 		p += chunk;
 		len -= chunk;
@@ -119,10 +129,11 @@ int virtio_console_write(const void *data, size_t len)
 
 long virtio_console_read(void *buf, size_t len)
 {
+	struct port_state *port = &ports[CONSOLE_STDOUT];
 	char *out = buf;
 	size_t total = 0;
 
-	if (!up)
+	if (!port->up)
 		return -1;
 	while (total < len) {
 		if (rx_have) {
@@ -143,7 +154,7 @@ long virtio_console_read(void *buf, size_t len)
 		uint32_t id, n;
 		if (virtq_driver_take_used(&rxq, &id, &n)) {
 			if (id >= rx_count || n > rx_size) {
-				up = 0; /* a device that breaks the protocol */
+				port->up = 0; /* a device that breaks the protocol */
 				return total ? (long)total : -1;
 			}
 			if (n == 0) {

@@ -1,29 +1,37 @@
-/* virtio-console driver (virtio 1.2 §5.3): one port, transmitq to the
- * host's stdout, receiveq from the host's stdin. */
+/* virtio-console driver (virtio 1.2 §5.3), one port per device. kvmrun
+ * gives the guest two: the first is standard output and input (transmitq
+ * to kvmrun's stdout, receiveq from its stdin), the second standard error
+ * (transmitq to kvmrun's stderr; its receiveq is not used). */
 #ifndef KVMRUN_GUEST_VIRTIO_CONSOLE_H
 #define KVMRUN_GUEST_VIRTIO_CONSOLE_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-/* Take the device in the window at base. 0, or -1 (device left FAILED). */
-int virtio_console_init(uint64_t base, uint32_t irq);
+enum console_port {
+	CONSOLE_STDOUT, /* and stdin */
+	CONSOLE_STDERR,
+	CONSOLE_PORTS
+};
 
-/* Whether the driver is up. */
-int virtio_console_ready(void);
+/* Take the device in the window at base as port. 0, or -1 (device left
+ * FAILED). Only CONSOLE_STDOUT sets up the receiveq. */
+int virtio_console_init(enum console_port port, uint64_t base, uint32_t irq);
 
-/* The host console is a terminal (the device offered F_SIZE). */
-int virtio_console_interactive(void);
+/* Whether the port's driver is up. */
+int virtio_console_ready(enum console_port port);
 
-/* The terminal's size from the device's config space; 0 x 0 when the
- * console is not a terminal. */
-void virtio_console_size(unsigned short *cols, unsigned short *rows);
+/* The host's end of the port is a terminal (the device offered F_SIZE),
+ * and its size from the config space; 0 x 0 when it is not one. */
+int virtio_console_interactive(enum console_port port);
+void virtio_console_size(enum console_port port, unsigned short *cols, unsigned short *rows);
 
 /* Send len bytes, which stay untouched until this returns. 0 or -1. */
-int virtio_console_write(const void *data, size_t len);
+int virtio_console_write(enum console_port port, const void *data, size_t len);
 
-/* Up to len bytes of input; 0 at end of input, -1 without a device. Waits
- * (without spinning) until some input or its end arrives. */
+/* Up to len bytes of input (CONSOLE_STDOUT's receiveq); 0 at end of input,
+ * -1 without a device. Waits (without spinning) until some input or its
+ * end arrives. */
 long virtio_console_read(void *buf, size_t len);
 
 #endif

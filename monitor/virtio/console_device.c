@@ -24,11 +24,12 @@ static struct virtio_console *console_of(struct virtio_dev *dev)
 static int64_t transmit_chain(struct virtio_dev *dev, const struct virtq_chain *chain,
 			      uint64_t budget)
 {
-	(void)dev;
+	int fd = console_of(dev)->out_fd;
+
 	(void)budget; /* the pass checked that the chain fits */
 	/* The queue takes readable-only chains (notify() says so). */
 	for (unsigned i = 0; i < chain->nread; i++)
-		console_out_write(chain->seg[i].iov_base, chain->seg[i].iov_len);
+		console_out_write_fd(fd, chain->seg[i].iov_base, chain->seg[i].iov_len);
 	stats.console_out_bytes += chain->read_bytes;
 	return 0; /* the device wrote nothing into the chain */
 }
@@ -119,6 +120,8 @@ static int64_t receive_chain(struct virtio_dev *dev, const struct virtq_chain *c
 
 void virtio_console_receive(struct virtio_console *con)
 {
+	if (con->in_fd < 0)
+		return; /* the standard error console: no input */
 	/* Input goes to the driver: device-writable buffers only (§5.3.6). */
 	virtio_queue_pass(&con->dev, VIRTIO_CONSOLE_RECEIVEQ, VIRTQ_DEVICE_WRITES, receive_chain);
 }
@@ -137,7 +140,7 @@ void virtio_console_wait(struct virtio_console *con)
 	struct pollfd pfd = { .fd = con->in_fd, .events = POLLIN };
 	unsigned pending;
 
-	if (con->in_eof || !rx->ready || !virtio_dev_live(&con->dev))
+	if (con->in_fd < 0 || con->in_eof || !rx->ready || !virtio_dev_live(&con->dev))
 		return;
 	/* A bad available index is the receive pass's to report. */
 	if (virtq_pending(rx, &pending, NULL, 0) == 0 && pending == 0)
@@ -175,8 +178,18 @@ struct virtio_dev *virtio_console_start(struct virtio_console *con,
 {
 	virtio_dev_init(&con->dev, &console_ops, con, env->mem, env->irq, irq_line);
 	con->in_fd = env->console_in_fd;
+	con->out_fd = env->console_out_fd;
 	con->in_eof = false;
 	con->eof_told = false;
+	return &con->dev;
+}
+
+struct virtio_dev *virtio_console_err_start(struct virtio_console *con,
+					    const struct virtio_device_env *env, uint32_t irq_line)
+{
+	virtio_console_start(con, env, irq_line);
+	con->in_fd = -1; /* no input: its receive passes find none */
+	con->out_fd = env->console_err_fd;
 	return &con->dev;
 }
 

@@ -1,6 +1,8 @@
 /* virtio-console (virtio 1.2 §5.3), one port, no features beyond
  * VIRTIO_F_VERSION_1. The transmitq goes to kvmrun's stdout
- * (console_out.h); the receiveq is filled from standard input.
+ * (console_out.h); the receiveq is filled from standard input. A second
+ * instance is the guest's standard error: a console device per stream,
+ * rather than one with VIRTIO_CONSOLE_F_MULTIPORT's control queues.
  *
  * Standard input is shared with whoever started kvmrun, so it is never made
  * non-blocking: a read happens only after poll() says it cannot block, and
@@ -25,7 +27,8 @@
 
 struct virtio_console {
 	struct virtio_dev dev;
-	int in_fd;   /* standard input */
+	int in_fd;     /* standard input; -1 for none */
+	int out_fd;    /* where the transmitq goes: stdout, or stderr */
 	bool in_eof;   /* end of input reached */
 	bool eof_told; /* and one empty receive buffer has said so */
 };
@@ -33,6 +36,11 @@ struct virtio_console {
 /* Reset state; the device raises irq_line. Returns its transport. */
 struct virtio_dev *virtio_console_start(struct virtio_console *con,
 					const struct virtio_device_env *env, uint32_t irq_line);
+
+/* The same device as kvmrun's standard error, the guest's second console:
+ * its transmitq goes to stderr, its receiveq never fills. */
+struct virtio_dev *virtio_console_err_start(struct virtio_console *con,
+					    const struct virtio_device_env *env, uint32_t irq_line);
 
 /* The host console is a terminal of cols x rows: offer VIRTIO_CONSOLE_F_SIZE
  * with that size in config space (§5.3.4), which also tells the guest to

@@ -21,8 +21,9 @@
  * the device's state, its type, and the function that starts it (see
  * virtio_device_start_fn). */
 #define VIRTIO_DEVICE_TABLE(LINE)                                 \
-	LINE(console, struct virtio_console, virtio_console_start) \
-	LINE(rng, struct virtio_rng, virtio_rng_start)
+	LINE(console, struct virtio_console, virtio_console_start)         \
+	LINE(rng, struct virtio_rng, virtio_rng_start)                     \
+	LINE(console_err, struct virtio_console, virtio_console_err_start)
 
 #define VIRTIO_DEVICE_ONE_(member, type, start) +1
 #define VIRTIO_DEVICE_COUNT (0u VIRTIO_DEVICE_TABLE(VIRTIO_DEVICE_ONE_))

@@ -52,7 +52,9 @@ struct virtio_dev;
 struct virtio_device_env {
 	const struct guest_mem *mem;
 	struct virtio_irq irq;
-	int console_in_fd; /* the console's input: standard input in kvmrun */
+	int console_in_fd;  /* the console's input: standard input in kvmrun */
+	int console_out_fd; /* its output: standard output in kvmrun */
+	int console_err_fd; /* the second console's: standard error in kvmrun */
 };
 
 struct virtio_dev_ops {

@@ -32,7 +32,7 @@ assert_exits_per_mib() {
 		kvmrun --stats "$APPS/hello$bits.elf"
 		assert_status 0
 		[[ "${lines[0]}" == "Hello from a $bits-bit kvmrun guest!" ]]
-		[[ "$output" == *"devices: 2"* ]]
+		[[ "$output" == *"devices: 3"* ]]
 		[[ $(stats_field console_out_bytes) -gt 100 ]]
 		assert_no_sanitizer_report
 	done

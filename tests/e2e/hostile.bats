@@ -100,7 +100,7 @@ assert_refused() {
 		"w 1 dev0+0x800|write of 1 byte(s) at 0xd0000800"
 		"r 4 dev1+0x1fe|read of 4 byte(s) at 0xd00011fe"
 		"r 8 dev1+0x1fc|read of 8 byte(s) at 0xd00011fc"
-		"r 4 dev1+0x1000|read of 4 byte(s) at 0xd0002000"
+		"r 4 dev1+0x2000|read of 4 byte(s) at 0xd0003000"
 		"r 4 0xcffffffc|read of 4 byte(s) at 0xcffffffc"
 		"r 2 0xfebffffe|read of 2 byte(s) at 0xfebffffe"
 		"r 4 top+0|read of 4 byte(s) at 0x4000000"

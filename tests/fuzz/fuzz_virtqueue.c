@@ -484,6 +484,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 						   .level_pins_changed = check_routes });
 	const struct virtio_device_env env = {
 		.mem = &mem, .irq = { .raise = ioapic_raise, .ctx = &ioapic }, .console_in_fd = in_fd,
+		.console_out_fd = STDOUT_FILENO, .console_err_fd = STDOUT_FILENO, /* /dev/null */
 	};
 	char err[256];
 	virtio_devices_init(&devs, &env);

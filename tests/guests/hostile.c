@@ -75,27 +75,20 @@ static const struct kvmrun_mem_entry *mem_entry_use(uint32_t use)
 /* Read the machine from start_info: RAM top, scratch memory, windows. */
 static int survey(void)
 {
-	uint64_t best_base = 0, best_top = 0;
-
 	memcpy(&si, kvmrun_start_info(), sizeof si);
 	for (uint32_t i = 0; i < si.mem_count && i < KVMRUN_MAX_MEM_ENTRIES; i++) {
 		const struct kvmrun_mem_entry *e = &si.mem[i];
 		if (e->base + e->size > ram_top)
 			ram_top = e->base + e->size;
-		if (e->use != KVMRUN_MEM_FREE || e->base >= LIMIT_4G)
-			continue;
-		uint64_t top = e->base + e->size > LIMIT_4G ? LIMIT_4G : e->base + e->size;
-		if (top - e->base > best_top - best_base) {
-			best_base = e->base;
-			best_top = top;
-		}
 	}
-	/* Leave the range's last page alone: the last byte of RAM is a target. */
-	if (best_top - best_base < SCRATCH_SIZE + 0x200000u) {
+	/* From the runtime, which also takes free RAM for the app's stack and
+	 * its own bookkeeping. */
+	void *p = kvmrun_alloc(SCRATCH_SIZE, 4096);
+	if (!p) {
 		printf("no room for scratch memory\n");
 		return -1;
 	}
-	scratch = (best_top - 0x1000u - SCRATCH_SIZE) & ~0xfffull;
+	scratch = (uintptr_t)p;
 	if (si.dev_count < 2) {
 		printf("expected two devices, found %u\n", si.dev_count);
 		return -1;

@@ -95,44 +95,12 @@ static void on_interrupt(struct interrupt_frame *frame)
 	wr32(LAPIC + LAPIC_EOI, 0);
 }
 
-/* One IDT gate for VECTOR (interrupt gate, present, ring 0); every other
- * vector is absent, so a stray one faults the guest for all to see. */
-#ifdef __x86_64__
-struct gate {
-	uint16_t offset_low, selector;
-	uint8_t ist, type;
-	uint16_t offset_mid;
-	uint32_t offset_high, zero;
-};
-#else
-struct gate {
-	uint16_t offset_low, selector;
-	uint8_t zero, type;
-	uint16_t offset_high;
-};
-#endif
-static struct gate idt[256] __attribute__((aligned(16)));
-
+/* The handler's gate in the runtime's IDT (an interrupt gate, ring 0);
+ * the vectors neither the runtime nor this guest uses are absent, so a
+ * stray one faults the guest for all to see. */
 static void install_handler(void)
 {
-	uintptr_t at = (uintptr_t)on_interrupt;
-	uint16_t cs;
-
-	__asm__ volatile("mov %%cs, %0" : "=r"(cs));
-	memset(idt, 0, sizeof idt);
-	idt[VECTOR].offset_low = (uint16_t)at;
-	idt[VECTOR].selector = cs;
-	idt[VECTOR].type = 0x8e;
-#ifdef __x86_64__
-	idt[VECTOR].offset_mid = (uint16_t)(at >> 16);
-	idt[VECTOR].offset_high = (uint32_t)(at >> 32);
-#else
-	idt[VECTOR].offset_high = (uint16_t)(at >> 16);
-#endif
-	struct __attribute__((packed)) { uint16_t limit; uintptr_t base; } idtr = {
-		sizeof idt - 1, (uintptr_t)idt,
-	};
-	__asm__ volatile("lidt %0" : : "m"(idtr));
+	kvmrun_set_interrupt_gate(VECTOR, (void (*)(void *))on_interrupt);
 	/* Software-enable the local APIC, spurious vector 0xff. */
 	wr32(LAPIC + LAPIC_SVR, 0x1ff);
 }

@@ -13,16 +13,18 @@ static void test_map(void **state)
 
 	(void)state;
 	virtio_devices_map(map);
-	assert_int_equal(VIRTIO_DEVICE_COUNT, 2);
+	assert_int_equal(VIRTIO_DEVICE_COUNT, 3);
 	assert_int_equal(map[0].base, 0xd0000000);
 	assert_int_equal(map[0].size, 0x200);
 	assert_int_equal(map[0].irq, 5);
 	assert_int_equal(map[1].base, 0xd0001000);
 	assert_int_equal(map[1].size, 0x200);
 	assert_int_equal(map[1].irq, 6);
+	assert_int_equal(map[2].base, 0xd0002000); /* the standard error console */
+	assert_int_equal(map[2].irq, 7);
 	/* The windows lie in the MMIO hole, below the IOAPIC. */
 	assert_true(map[0].base >= KVMRUN_MMIO_HOLE_START);
-	assert_true(map[1].base + map[1].size <= KVMRUN_IOAPIC_BASE);
+	assert_true(map[2].base + map[2].size <= KVMRUN_IOAPIC_BASE);
 }
 
 static void test_start_info_devices(void **state)
@@ -35,9 +37,9 @@ static void test_start_info_devices(void **state)
 	assert_int_equal(start_info_add_devices(&td.mem, map, VIRTIO_DEVICE_COUNT, err, sizeof err), 0);
 	const struct kvmrun_start_info *si =
 		td_ptr(KVMRUN_START_INFO_ADDR, sizeof(struct kvmrun_start_info));
-	assert_int_equal(si->dev_count, 2);
-	assert_memory_equal(si->dev, map, 2 * sizeof map[0]);
-	for (unsigned i = 2; i < KVMRUN_MAX_DEV_ENTRIES; i++)
+	assert_int_equal(si->dev_count, 3);
+	assert_memory_equal(si->dev, map, 3 * sizeof map[0]);
+	for (unsigned i = 3; i < KVMRUN_MAX_DEV_ENTRIES; i++)
 		assert_int_equal(si->dev[i].base | si->dev[i].size | si->dev[i].irq, 0);
 	/* Nothing else in start_info changes. */
 	assert_int_equal(si->magic, 0);
@@ -78,7 +80,7 @@ static void test_windows(void **state)
 	static const struct { uint64_t gpa; uint32_t len; } outside[] = {
 		{ 0xcffffffc, 4 }, { 0xcfffffff, 1 }, { 0xcffffffc, 8 },
 		{ 0xd0000200, 4 }, { 0xd00001fc, 8 }, { 0xd00001ff, 2 }, { 0xd0000ffc, 4 },
-		{ 0xd0001200, 1 }, { 0xd0002000, 4 }, { 0xd0003000, 4 }, { 0xfec00000, 4 },
+		{ 0xd0001200, 1 }, { 0xd0002200, 4 }, { 0xd0003000, 4 }, { 0xfec00000, 4 },
 		{ 0, 4 }, { 0x100000000ull, 4 }, { UINT64_MAX, 1 }, { UINT64_MAX - 3, 4 },
 		{ 0xd0000000ull + 0x100000000ull, 4 },
 	};

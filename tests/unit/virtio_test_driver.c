@@ -26,6 +26,7 @@ void td_setup(int in_fd)
 		fail_msg("guest_mem_alloc: %s", err);
 	const struct virtio_device_env env = {
 		.mem = &td.mem, .irq = { .raise = count_irq }, .console_in_fd = in_fd,
+		.console_out_fd = STDOUT_FILENO, .console_err_fd = STDERR_FILENO,
 	};
 	virtio_devices_init(&td.devs, &env);
 	mmio_regions_init(&td.regions);

@@ -21,6 +21,12 @@ const char *kvmrun_mem_use_name(uint32_t use);
  * unlike getentropy()). 0, or -1 without a working device. */
 int kvmrun_getrandom(void *buf, size_t len);
 
+/* size bytes of free RAM, zero, page-aligned (align may be at most 4096),
+ * below 4 GiB, never freed: for rings and buffers a guest hands to devices
+ * itself. The runtime's page allocator, which also backs mmap and brk, so
+ * no two users get the same pages. NULL when RAM is short. */
+void *kvmrun_alloc(size_t size, size_t align);
+
 /* Write bytes on the early (hypercall) console, unbuffered. */
 void kvmrun_debug_write(const void *data, size_t len);
 
