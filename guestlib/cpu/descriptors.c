@@ -83,6 +83,11 @@ void gdt_set_tls(unsigned index, uint32_t base, uint32_t limit, uint32_t flags)
 		     (uint64_t)(base >> 24) << 56;
 }
 
+void gdt_clear_tls(unsigned index)
+{
+	gdt[index] = 0;
+}
+
 int gdt_tls_free(unsigned index)
 {
 	return gdt[index] == 0;

@@ -35,6 +35,9 @@ void idt_set_gate(uint8_t vector, uintptr_t handler);
  * segment from a Linux struct user_desc's fields. */
 void gdt_set_tls(unsigned index, uint32_t base, uint32_t limit, uint32_t flags);
 
+/* Free TLS entry index again. */
+void gdt_clear_tls(unsigned index);
+
 /* Whether GDT entry index is a TLS entry not yet used. */
 int gdt_tls_free(unsigned index);
 

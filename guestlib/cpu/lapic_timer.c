@@ -46,6 +46,9 @@ static void lapic_timer_start(void)
 	idt_set_gate(VECTOR_SPURIOUS, (uintptr_t)spurious_interrupt);
 	*lapic_reg(LAPIC_SVR) = SVR_ENABLE | VECTOR_SPURIOUS;
 	*lapic_reg(LAPIC_LVT_TIMER) = LVT_TSC_DEADLINE | VECTOR_TIMER;
+	/* The mode switch before any deadline write: WRMSR to the deadline
+	 * MSR is not serializing (SDM vol. 3 §11.5.4.1). */
+	__asm__ volatile("mfence" : : : "memory");
 }
 
 void lapic_wait_until(uint64_t deadline)

@@ -13,6 +13,8 @@
 	.globl syscall_entry32
 	.type syscall_entry32, @function
 syscall_entry32:
+	cld                    /* the gate leaves DF as the caller had it; the
+				* runtime's C code needs it clear (iret restores it) */
 	pushl %ebp             /* struct syscall_frame, from its end: */
 	pushl %edi
 	pushl %esi

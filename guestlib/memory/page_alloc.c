@@ -8,6 +8,9 @@
 #define LIMIT_4G 0x100000000ull
 
 static uint64_t *bitmap;        /* bit set: page taken, or not RAM */
+static uint64_t *runtime;       /* bit set: taken by the runtime itself
+				 * (kvmrun_alloc: rings, buffers), which no
+				 * munmap, MAP_FIXED or madvise may touch */
 static uint64_t first, count;   /* page numbers covered: [first, first + count) */
 static size_t free_pages;
 /* The free ranges of the memory map, page numbers [lo, hi): the only pages
@@ -65,7 +68,8 @@ int page_alloc_init(void)
 	first = bottom;
 	count = top - bottom;
 	uint64_t bitmap_bytes = (count + BITS - 1) / BITS * 8;
-	uint64_t bitmap_pages = (bitmap_bytes + PAGE_SIZE - 1) / PAGE_SIZE;
+	/* Both bitmaps, one after the other. */
+	uint64_t bitmap_pages = (2 * bitmap_bytes + PAGE_SIZE - 1) / PAGE_SIZE;
 
 	/* The bitmap goes at the start of the lowest free range that holds
 	 * it: up to about 13 GiB of RAM, the boot area's free pages below the
@@ -82,6 +86,7 @@ int page_alloc_init(void)
 	}
 	if (!bitmap)
 		return -1;
+	runtime = bitmap + bitmap_bytes / 8;
 	/* Everything taken, then each free range's pages freed. */
 	memset(bitmap, 0xff, bitmap_bytes);
 	for (uint32_t i = 0; i < n; i++) {
@@ -165,6 +170,11 @@ int page_range_free(uintptr_t addr, size_t npages)
 	return 1;
 }
 
+static int runtime_page(uint64_t i)
+{
+	return (runtime[i / BITS] >> (i % BITS)) & 1;
+}
+
 int page_claim(uintptr_t addr, size_t npages, int replace)
 {
 	uint64_t s;
@@ -172,7 +182,7 @@ int page_claim(uintptr_t addr, size_t npages, int replace)
 	if (indices(addr, npages, &s) < 0)
 		return -1;
 	for (uint64_t i = s; i < s + npages; i++)
-		if (!managed(first + i) || (!replace && taken(i)))
+		if (!managed(first + i) || runtime_page(i) || (!replace && taken(i)))
 			return -1;
 	page_free(addr, npages); /* with replace: the old contents go */
 	for (uint64_t i = s; i < s + npages; i++)
@@ -181,12 +191,23 @@ int page_claim(uintptr_t addr, size_t npages, int replace)
 	return 0;
 }
 
+int page_app_owned(uint64_t p)
+{
+	return p >= first && p - first < count && taken(p - first) && !runtime_page(p - first) &&
+	       managed(p);
+}
+
 void page_free(uintptr_t addr, size_t npages)
 {
-	uint64_t p = addr / PAGE_SIZE;
+	uint64_t p = addr / PAGE_SIZE, end = p + npages;
 
-	for (size_t k = 0; k < npages; k++, p++) {
-		if (p < first || p - first >= count || !taken(p - first) || !managed(p))
+	/* Only the part this allocator covers: a huge length costs nothing. */
+	if (end < p || end > first + count)
+		end = first + count;
+	if (p < first)
+		p = first;
+	for (; p < end; p++) {
+		if (!page_app_owned(p))
 			continue;
 		memset((void *)(uintptr_t)(p * PAGE_SIZE), 0, PAGE_SIZE);
 		mark(p - first, 0);
@@ -201,9 +222,15 @@ size_t page_free_count(void)
 
 void *kvmrun_alloc(size_t size, size_t align)
 {
-	if (align > PAGE_SIZE || size == 0)
+	if (align > PAGE_SIZE || size == 0 || size > SIZE_MAX - PAGE_SIZE)
 		return NULL;
-	return (void *)page_alloc((size + PAGE_SIZE - 1) / PAGE_SIZE, LIMIT_4G);
+	size_t n = (size + PAGE_SIZE - 1) / PAGE_SIZE;
+	uintptr_t at = page_alloc(n, LIMIT_4G);
+	for (size_t k = 0; at && k < n; k++) {
+		uint64_t i = at / PAGE_SIZE + k - first;
+		runtime[i / BITS] |= 1ull << (i % BITS);
+	}
+	return (void *)at;
 }
 
 size_t kvmrun_alloc_available(void)

@@ -26,9 +26,13 @@ uintptr_t page_alloc(size_t npages, uint64_t limit);
  * taken count as free and are cleared first (mmap's MAP_FIXED). */
 int page_claim(uintptr_t addr, size_t npages, int replace);
 
-/* Clear and free the taken pages among the npages from addr; pages this
- * allocator does not manage are left alone. */
+/* Clear and free the pages among the npages from addr that the app owns
+ * (page_app_owned); others are left alone. */
 void page_free(uintptr_t addr, size_t npages);
+
+/* Whether page number p is RAM this allocator handed to the app (mmap,
+ * brk, its stack), not to the runtime (kvmrun_alloc). */
+int page_app_owned(uint64_t p);
 
 /* Whether all npages from addr are managed here and free. */
 int page_range_free(uintptr_t addr, size_t npages);

@@ -191,31 +191,33 @@ long sys_fstat(const long *arg)
 #endif
 }
 
-/* fstatat(fd, "", st, AT_EMPTY_PATH) is fstat(fd); any path names a file,
- * and there are none. */
-long sys_fstatat(const long *arg)
+/* fstatat and statx name fd itself with an empty path and AT_EMPTY_PATH:
+ * 0 then; any path names a file, and there are none. */
+static long only_the_fd(long path_arg, long flags)
 {
-	const char *path = (const char *)arg[1];
+	const char *path = (const char *)path_arg;
 
 	if (!user_mem_ok((uintptr_t)path, 1))
 		return -EFAULT;
-	if (path[0] || !(arg[3] & AT_EMPTY_PATH))
-		return -ENOENT;
+	return path[0] || !(flags & AT_EMPTY_PATH) ? -ENOENT : 0;
+}
+
+long sys_fstatat(const long *arg)
+{
+	long rc = only_the_fd(arg[1], arg[3]);
 	long fst[2] = { arg[0], arg[2] };
-	return sys_fstat(fst);
+
+	return rc < 0 ? rc : sys_fstat(fst);
 }
 
 long sys_statx(const long *arg)
 {
-	const char *path = (const char *)arg[1];
+	long rc = only_the_fd(arg[1], arg[2]);
 
-	if (!user_mem_ok((uintptr_t)path, 1))
-		return -EFAULT;
-	if (path[0] || !(arg[2] & AT_EMPTY_PATH))
-		return -ENOENT;
 	/* struct statx: stx_mask (STATX_TYPE | STATX_MODE) at 0, stx_blksize
 	 * at 4, stx_mode (16 bits) at 28; 256 bytes. */
-	long rc = fill_stat(arg[0], (void *)arg[4], 256, 28, 2, 4);
+	if (rc == 0)
+		rc = fill_stat(arg[0], (void *)arg[4], 256, 28, 2, 4);
 	if (rc == 0)
 		*(uint32_t *)arg[4] = 0x3;
 	return rc;

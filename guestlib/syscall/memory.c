@@ -106,10 +106,13 @@ long sys_mremap(const long *arg)
 	long flags = arg[3];
 
 	if (old % PAGE_SIZE || (size_t)arg[2] == 0 || (size_t)arg[2] > SIZE_MAX - PAGE_SIZE ||
-	    (flags & ~(long)MREMAP_MAYMOVE))
+	    (size_t)arg[1] > SIZE_MAX - PAGE_SIZE || (flags & ~(long)MREMAP_MAYMOVE))
 		return -EINVAL;
 	if (old_n == 0 || !user_mem_ok(old, old_n * PAGE_SIZE))
 		return -EFAULT;
+	for (size_t k = 0; k < old_n; k++)
+		if (!page_app_owned(old / PAGE_SIZE + k))
+			return -EFAULT; /* not a mapping of the app's */
 	if (new_n <= old_n) {
 		page_free(old + new_n * PAGE_SIZE, old_n - new_n);
 		return (long)old;
@@ -140,8 +143,12 @@ long sys_madvise(const long *arg)
 
 	if (addr % PAGE_SIZE || len > SIZE_MAX - PAGE_SIZE)
 		return -EINVAL;
-	size_t bytes = pages_for(len) * PAGE_SIZE;
-	if (arg[2] == MADV_DONTNEED && bytes && user_mem_ok(addr, bytes))
-		memset((void *)addr, 0, bytes);
+	size_t n = pages_for(len);
+	if (arg[2] != MADV_DONTNEED)
+		return 0;
+	for (size_t k = 0; k < n; k++)
+		if (!page_app_owned(addr / PAGE_SIZE + k))
+			return -ENOMEM; /* not mapped, as Linux says of such ranges */
+	memset((void *)addr, 0, n * PAGE_SIZE);
 	return 0;
 }

@@ -36,17 +36,22 @@ long sys_getppid(const long *arg)
 	return 0;
 }
 
-/* A signal sent to the app itself takes its default action: the ones whose
- * default is to ignore (or stop, with nobody to continue it) change
- * nothing; any other ends the app with the status a shell shows for it,
- * 128 + the signal, after one line on standard error. Handlers are not run
- * (rt_sigaction records none). */
+/* Signals the app set to SIG_IGN (bit sig - 1). */
+static uint64_t ignored;
+
+/* A signal sent to the app itself: nothing when the app ignores it, or
+ * when its default is to ignore (or to stop, with nobody to continue it);
+ * any other ends the app with the status a shell shows for it, 128 + the
+ * signal, after one line on standard error. Handlers are not run: one the
+ * app installs leaves the default action in place. */
 static long deliver(long sig)
 {
 	char line[96];
 
 	if (sig < 0 || sig >= 65)
 		return -EINVAL;
+	if (sig > 0 && (ignored >> (sig - 1)) & 1)
+		return 0;
 	switch (sig) {
 	case 0:
 	case SIGCHLD:
@@ -84,19 +89,32 @@ long sys_tgkill(const long *arg)
 	return arg[0] == APP_PID && arg[1] == APP_PID ? deliver(arg[2]) : -ESRCH;
 }
 
-/* Accepted, recorded nowhere: the old action reads as SIG_DFL. */
+/* struct kernel_sigaction (Linux): handler, flags, restorer, mask. */
+#define KSA_SIZE (3 * sizeof(long) + 8)
+
+/* SIG_IGN is recorded (deliver() honours it); any other action is accepted
+ * and leaves the default in place. The old action reads as SIG_IGN or
+ * SIG_DFL. */
 long sys_rt_sigaction(const long *arg)
 {
-	size_t setsize = (size_t)arg[3];
+	long sig = arg[0];
+	const long *act = (const long *)arg[1];
+	long *old = (long *)arg[2];
 
-	if (arg[0] <= 0 || arg[0] >= 65 || arg[0] == SIGKILL || arg[0] == SIGSTOP)
+	if ((size_t)arg[3] != 8)
+		return -EINVAL; /* the kernel's sigset_t */
+	if (sig <= 0 || sig >= 65 || (act && (sig == SIGKILL || sig == SIGSTOP)))
 		return -EINVAL;
-	if (arg[2]) {
-		/* struct kernel_sigaction: handler, flags, restorer, mask. */
-		size_t size = 3 * sizeof(long) + setsize;
-		if (!user_mem_ok((uintptr_t)arg[2], size))
-			return -EFAULT;
-		memset((void *)arg[2], 0, size);
+	if ((act && !user_mem_ok((uintptr_t)act, KSA_SIZE)) ||
+	    (old && !user_mem_ok((uintptr_t)old, KSA_SIZE)))
+		return -EFAULT;
+	uint64_t bit = 1ull << (sig - 1);
+	long was_ignored = (ignored & bit) != 0;
+	if (act)
+		ignored = act[0] == (long)SIG_IGN ? ignored | bit : ignored & ~bit;
+	if (old) {
+		memset(old, 0, KSA_SIZE);
+		old[0] = was_ignored ? (long)SIG_IGN : (long)SIG_DFL;
 	}
 	return 0;
 }
@@ -186,12 +204,26 @@ struct user_desc_raw {
 	uint32_t flags;
 };
 
+/* user_desc flags: seg_32bit, contents (2 bits), ..., seg_not_present. */
+#define UD_SEG_32BIT 0x1u
+#define UD_CONTENTS(f) (((f) >> 1) & 3u)
+#define UD_READ_EXEC_ONLY 0x8u
+#define UD_SEG_NOT_PRESENT 0x20u
+
 long sys_set_thread_area(const long *arg)
 {
 	struct user_desc_raw *u = (struct user_desc_raw *)arg[0];
 
 	if (!user_mem_ok((uintptr_t)u, sizeof *u))
 		return -EFAULT;
+	/* An empty descriptor (no base, no limit, read/exec-only and not
+	 * present, as Linux's LDT_empty) frees the entry; otherwise only 32-bit
+	 * data segments, as Linux's tls_desc_okay allows. */
+	int empty = u->base_addr == 0 && u->limit == 0 &&
+		    (u->flags & (UD_READ_EXEC_ONLY | UD_SEG_NOT_PRESENT)) ==
+			    (UD_READ_EXEC_ONLY | UD_SEG_NOT_PRESENT);
+	if (!empty && (!(u->flags & UD_SEG_32BIT) || UD_CONTENTS(u->flags) > 1))
+		return -EINVAL;
 	uint32_t idx = u->entry_number;
 	if (idx == UINT32_MAX) {
 		for (idx = GDT_TLS_FIRST; idx < GDT_TLS_FIRST + GDT_TLS_COUNT; idx++)
@@ -202,7 +234,10 @@ long sys_set_thread_area(const long *arg)
 	} else if (idx < GDT_TLS_FIRST || idx >= GDT_TLS_FIRST + GDT_TLS_COUNT) {
 		return -EINVAL;
 	}
-	gdt_set_tls(idx, u->base_addr, u->limit, u->flags);
+	if (empty)
+		gdt_clear_tls(idx);
+	else
+		gdt_set_tls(idx, u->base_addr, u->limit, u->flags);
 	u->entry_number = idx;
 	return 0;
 }

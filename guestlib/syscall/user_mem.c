@@ -35,6 +35,8 @@ int user_mem_ok(uintptr_t addr, size_t len)
 {
 	uint64_t lo = addr, hi = (uint64_t)addr + len;
 
+	if (len > UINTPTR_MAX - addr)
+		return 0; /* wraps around */
 	for (unsigned i = 0; i < nspans; i++)
 		if (lo >= spans[i].lo && hi <= spans[i].hi)
 			return 1;

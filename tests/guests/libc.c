@@ -267,12 +267,14 @@ static int abort_case(int argc, char **argv)
 {
 	(void)argc, (void)argv;
 	printf("abort: before\n");
+	fflush(stdout); /* abort() does not flush stdio, on Linux either */
 	abort();
 }
 
 static int raise_case(int argc, char **argv)
 {
 	printf("raise: before\n");
+	fflush(stdout);
 	raise(argc > 2 ? atoi(argv[2]) : SIGTERM);
 	printf("raise: returned\n");
 	return 0;
