@@ -5,20 +5,24 @@
 #include "device_discovery.h"
 #include "virtio/virtio_console.h"
 
-void console_write(const char *data, size_t len)
+void console_writev(int fd, const struct iovec *iov, size_t cnt)
 {
-	if (device_ready(DEVICE_CONSOLE) && virtio_console_write(CONSOLE_STDOUT, data, len) == 0)
+	enum device_kind kind = fd == 2 ? DEVICE_CONSOLE_ERR : DEVICE_CONSOLE;
+	enum console_port port = fd == 2 ? CONSOLE_STDERR : CONSOLE_STDOUT;
+
+	if (device_ready(kind) && virtio_console_writev(port, iov, cnt) == 0)
 		return;
-	kvmrun_debug_write(data, len);
+	/* Should a console fail: the early console, so the text still reaches
+	 * the user (on stdout). */
+	for (size_t i = 0; i < cnt; i++)
+		kvmrun_debug_write(iov[i].iov_base, iov[i].iov_len);
 }
 
-/* Should the second console fail, the early console: the text still
- * reaches the user, on stdout. */
 void console_write_stderr(const char *data, size_t len)
 {
-	if (device_ready(DEVICE_CONSOLE_ERR) && virtio_console_write(CONSOLE_STDERR, data, len) == 0)
-		return;
-	kvmrun_debug_write(data, len);
+	struct iovec one = { (void *)data, len };
+
+	console_writev(2, &one, 1);
 }
 
 long console_read(void *buf, size_t len)

@@ -9,7 +9,10 @@
 
 #include <stddef.h>
 
-void console_write(const char *data, size_t len);
+#include <sys/uio.h>
+
+/* fd 1 or 2: cnt buffers, together (one VM exit per 1 MiB and 16 buffers). */
+void console_writev(int fd, const struct iovec *iov, size_t cnt);
 void console_write_stderr(const char *data, size_t len);
 
 /* Up to len bytes of input; 0 at its end, -1 without a console. Waits

@@ -24,6 +24,13 @@ typedef Elf32_Phdr elf_phdr;
 /* The app's own ELF header, loaded with its first segment (link.ld). */
 extern const elf_ehdr __ehdr_start;
 
+static size_t stack_size;
+
+size_t initial_stack_size(void)
+{
+	return stack_size;
+}
+
 static uintptr_t alloc_stack(void)
 {
 	size_t size = STACK_MAX;
@@ -32,6 +39,7 @@ static uintptr_t alloc_stack(void)
 	if (size > budget)
 		size = budget < STACK_MIN ? STACK_MIN : budget;
 	uintptr_t base = page_alloc(size / PAGE_SIZE, 0x100000000ull);
+	stack_size = base ? size : 0;
 	return base ? base + size : 0;
 }
 

@@ -4,6 +4,7 @@
 #ifndef KVMRUN_GUEST_INITIAL_STACK_H
 #define KVMRUN_GUEST_INITIAL_STACK_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <kvmrun/start_info.h>
@@ -12,5 +13,8 @@
  * environment, with entry as AT_ENTRY. Returns the stack pointer to enter
  * with (pointing at argc, 16-byte aligned), or 0 when RAM is short. */
 uintptr_t initial_stack_build(const struct kvmrun_start_info *si, uintptr_t entry);
+
+/* The stack's size in bytes (its RLIMIT_STACK), once built. */
+size_t initial_stack_size(void);
 
 #endif

@@ -28,15 +28,7 @@ static int fd_is_terminal(long fd)
 	return is_std_fd(fd) && (kvmrun_start_info()->tty >> fd) & 1;
 }
 
-static long write_out(long fd, const void *buf, size_t len)
-{
-	if (fd == 1)
-		console_write(buf, len);
-	else
-		console_write_stderr(buf, len);
-	return (long)len;
-}
-
+/* Output goes out when written, as into a pipe (console_io.h). */
 long sys_write(const long *arg)
 {
 	long fd = arg[0];
@@ -48,7 +40,9 @@ long sys_write(const long *arg)
 		return 0;
 	if (!user_mem_ok((uintptr_t)arg[1], len))
 		return -EFAULT;
-	return write_out(fd, (const void *)arg[1], len);
+	struct iovec one = { (void *)arg[1], len };
+	console_writev((int)fd, &one, 1);
+	return (long)len;
 }
 
 /* The iovec array, checked: 0 with *total set, or a negative errno. */
@@ -80,9 +74,8 @@ long sys_writev(const long *arg)
 	long rc = check_iov(iov, cnt, &total);
 	if (rc < 0)
 		return rc;
-	for (long i = 0; i < cnt; i++)
-		if (iov[i].iov_len)
-			write_out(fd, iov[i].iov_base, iov[i].iov_len);
+	if (total)
+		console_writev((int)fd, iov, (size_t)cnt);
 	return (long)total;
 }
 

@@ -84,6 +84,13 @@ long sys_set_thread_area(const long *arg);
 long sys_uname(const long *arg);
 long sys_get_id(const long *arg);
 
+/* limits.c */
+long sys_prlimit64(const long *arg);
+long sys_getrlimit(const long *arg);
+long sys_setrlimit(const long *arg);
+long sys_sysinfo(const long *arg);
+long sys_prctl(const long *arg);
+
 /* random.c */
 long sys_getrandom(const long *arg);
 

@@ -94,6 +94,17 @@ static const syscall_handler table[SYSCALL_TABLE_SIZE] = {
 	[SYS_sched_yield] = sys_sched_yield,
 	[SYS_uname] = sys_uname,
 	[SYS_getrandom] = sys_getrandom,
+
+	/* limits.c: what the machine is and allows */
+	[SYS_prlimit64] = sys_prlimit64,
+	[SYS_setrlimit] = sys_setrlimit,
+	[SYS_sysinfo] = sys_sysinfo,
+	[SYS_prctl] = sys_prctl,
+#ifdef SYS_ugetrlimit /* i386: getrlimit proper; SYS_getrlimit is the old one */
+	[SYS_ugetrlimit] = sys_getrlimit,
+#else
+	[SYS_getrlimit] = sys_getrlimit,
+#endif
 #if UINTPTR_MAX > 0xffffffffu /* x86-64: the FS base for TLS */
 	[SYS_arch_prctl] = sys_arch_prctl,
 #else /* i386: TLS through the GDT, 32-bit ids */

@@ -93,14 +93,14 @@ int virtio_console_init(enum console_port port, uint64_t base, uint32_t irq)
 	return 0;
 }
 
-/* Send one buffer and wait for the device to hand it back. The device
- * completes transmit buffers before the notify returns; anything else means
- * it stopped working (it needs a reset), and the driver gives up on it. */
-static int send(struct port_state *port, const void *data, uint32_t len)
+/* Send the chain of descriptors 0..n-1 and wait for the device to hand
+ * it back. The device completes transmit chains before the notify
+ * returns; anything else means it stopped working (it needs a reset), and
+ * the driver gives up on it. */
+static int send_chain(struct port_state *port)
 {
 	uint32_t id, used_len;
 
-	virtq_driver_set_desc(&port->txq, 0, data, len, 0);
 	virtq_driver_make_available(&port->txq, 0);
 	virtio_mmio_notify(&port->dev, VIRTIO_CONSOLE_TRANSMITQ);
 	if (!virtq_driver_take_used(&port->txq, &id, &used_len) || id != 0) {
@@ -110,21 +110,38 @@ static int send(struct port_state *port, const void *data, uint32_t len)
 	return 0;
 }
 
-int virtio_console_write(enum console_port port, const void *data, size_t len)
+int virtio_console_writev(enum console_port port, const struct iovec *iov, size_t cnt)
 {
-	const char *p = data;
+	struct port_state *p = &ports[port];
+	uint16_t n = 0;
+	uint32_t bytes = 0;
 
-	if (!ports[port].up)
+	if (!p->up)
 		return -1;
-	while (len > 0) {
-		uint32_t chunk = len > KVMRUN_VIRTQ_READ_CHAIN_MAX ? KVMRUN_VIRTQ_READ_CHAIN_MAX
-								   : (uint32_t)len;
-		if (send(&ports[port], p, chunk) < 0)
-			return -1;
-		p += chunk;
-		len -= chunk;
+	for (size_t i = 0; i < cnt; i++) {
+		const char *base = iov[i].iov_base;
+		size_t left = iov[i].iov_len;
+		while (left > 0) {
+			uint32_t room = KVMRUN_VIRTQ_READ_CHAIN_MAX - bytes;
+			uint32_t chunk = left > room ? room : (uint32_t)left;
+			virtq_driver_set_desc(&p->txq, n, base, chunk, 0);
+			if (n > 0)
+				virtq_driver_chain(&p->txq, (uint16_t)(n - 1), n);
+			n++;
+			bytes += chunk;
+			base += chunk;
+			left -= chunk;
+			/* A full chain goes now: the queue's descriptors, or the
+			 * most a transmit chain may carry. */
+			if (n == QUEUE_SIZE || bytes == KVMRUN_VIRTQ_READ_CHAIN_MAX) {
+				if (send_chain(p) < 0)
+					return -1;
+				n = 0;
+				bytes = 0;
+			}
+		}
 	}
-	return 0;
+	return n ? send_chain(p) : 0;
 }
 
 long virtio_console_read(void *buf, size_t len)

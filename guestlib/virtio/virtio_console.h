@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/uio.h>
 
 enum console_port {
 	CONSOLE_STDOUT, /* and stdin */
@@ -26,8 +27,10 @@ int virtio_console_ready(enum console_port port);
 int virtio_console_interactive(enum console_port port);
 void virtio_console_size(enum console_port port, unsigned short *cols, unsigned short *rows);
 
-/* Send len bytes, which stay untouched until this returns. 0 or -1. */
-int virtio_console_write(enum console_port port, const void *data, size_t len);
+/* Send cnt buffers, which stay untouched until this returns: one chain, so
+ * one notification (one VM exit), per up to 16 buffers and 1 MiB. 0, or
+ * -1 when the device failed. */
+int virtio_console_writev(enum console_port port, const struct iovec *iov, size_t cnt);
 
 /* Up to len bytes of input (CONSOLE_STDOUT's receiveq); 0 at end of input,
  * -1 without a device. Waits (without spinning) until some input or its

@@ -24,6 +24,12 @@ void virtq_driver_set_desc(struct virtq_driver *q, uint16_t i, const void *addr,
 	q->desc[i].next = 0;
 }
 
+void virtq_driver_chain(struct virtq_driver *q, uint16_t i, uint16_t next)
+{
+	q->desc[i].flags |= VIRTQ_DESC_F_NEXT;
+	q->desc[i].next = next;
+}
+
 void virtq_driver_make_available(struct virtq_driver *q, uint16_t head)
 {
 	q->avail->ring[q->avail_idx & (q->size - 1)] = head;

@@ -23,6 +23,9 @@ int virtq_driver_alloc(struct virtq_driver *q, uint16_t size);
 /* Fill descriptor i as a single buffer (no NEXT). */
 void virtq_driver_set_desc(struct virtq_driver *q, uint16_t i, const void *addr, uint32_t len, int device_writes);
 
+/* Link descriptor i to next (VIRTQ_DESC_F_NEXT), after both are filled. */
+void virtq_driver_chain(struct virtq_driver *q, uint16_t i, uint16_t next);
+
 /* Offer the chain starting at head to the device (§2.7.13). */
 void virtq_driver_make_available(struct virtq_driver *q, uint16_t head);
 

@@ -157,6 +157,14 @@ run_libc() {
 	done
 }
 
+@test "resource limits, sysinfo and prctl's name: the machine's own figures" {
+	for bits in 32 64; do
+		run_libc $bits limits "" --mem=96M
+		assert_status 0
+		[[ "$output" == "limits: ram 96 MiB, name a-rather-long-t" ]]
+	done
+}
+
 @test "uname and the ids: Linux on a machine of its own, root, pid 1" {
 	run_libc 64 uname
 	assert_status 0

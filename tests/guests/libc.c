@@ -22,6 +22,7 @@
  *   uname        uname() and the ids
  *   calls N      N clock_gettime() and N getpid() calls (for --stats: they
  *                must cost no VM exit)
+ *   limits       getrlimit/setrlimit, sysinfo, prctl's name
  */
 #include <errno.h>
 #include <math.h>
@@ -32,6 +33,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/sysinfo.h>
 #include <sys/random.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -354,6 +358,27 @@ static int calls_case(int argc, char **argv)
 	return 0;
 }
 
+static int limits_case(int argc, char **argv)
+{
+	struct rlimit r;
+	struct sysinfo si;
+	char name[16];
+
+	(void)argc, (void)argv;
+	CHECK(getrlimit(RLIMIT_STACK, &r) == 0);
+	CHECK(r.rlim_cur >= (256u << 10) && r.rlim_cur <= (8u << 20));
+	CHECK(setrlimit(RLIMIT_NOFILE, &(struct rlimit){ 64, 128 }) == 0);
+	CHECK(getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur == 64 && r.rlim_max == 128);
+	CHECK(setrlimit(RLIMIT_NOFILE, &(struct rlimit){ 256, 128 }) == -1 && errno == EINVAL);
+	CHECK(getrlimit(RLIMIT_AS, &r) == 0 && r.rlim_cur == RLIM_INFINITY);
+	CHECK(sysinfo(&si) == 0);
+	CHECK(si.procs == 1 && si.freeram > 0 && si.freeram < si.totalram * si.mem_unit);
+	CHECK(prctl(PR_SET_NAME, "a-rather-long-task-name") == 0);
+	CHECK(prctl(PR_GET_NAME, name) == 0);
+	printf("limits: ram %lu MiB, name %s\n", si.totalram * si.mem_unit >> 20, name);
+	return 0;
+}
+
 static const struct scenario {
 	const char *name;
 	int (*run)(int argc, char **argv);
@@ -363,7 +388,7 @@ static const struct scenario {
 	{ "math", math_case },	   { "clock", clock_case },	  { "wallclock", wallclock_case },
 	{ "random", random_case }, { "abort", abort_case },	  { "raise", raise_case },
 	{ "refused", refused_case }, { "efault", efault_case }, { "mmap", mmap_case },
-	{ "uname", uname_case },   { "calls", calls_case },
+	{ "uname", uname_case },   { "calls", calls_case },   { "limits", limits_case },
 };
 
 int main(int argc, char **argv)
