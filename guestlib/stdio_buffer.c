@@ -7,6 +7,7 @@
  * setvbuf() itself. kvmrun-cc links this file into every guest
  * (-u kvmrun_stdio_buffer). */
 #include <stdio.h>
+#include <sys/mman.h>
 
 #include <kvmrun/guest.h>
 
@@ -14,8 +15,11 @@
 
 __attribute__((constructor)) void kvmrun_stdio_buffer(void)
 {
-	static char buffer[STDOUT_BUFFER];
-
-	if (!(kvmrun_start_info()->tty & KVMRUN_TTY_STDOUT))
-		setvbuf(stdout, buffer, _IOFBF, sizeof buffer);
+	/* Mapped, not static: the pages are touched only when the app prints,
+	 * and the app's own small variables stay together in .bss. */
+	if (kvmrun_start_info()->tty & KVMRUN_TTY_STDOUT)
+		return;
+	void *buffer = mmap(NULL, STDOUT_BUFFER, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (buffer != MAP_FAILED)
+		setvbuf(stdout, buffer, _IOFBF, STDOUT_BUFFER);
 }

@@ -51,6 +51,17 @@ static uintptr_t push_bytes(uintptr_t *top, const void *data, size_t len)
 	return *top;
 }
 
+/* n pointers to the strings from *blob on, then NULL. */
+static uintptr_t *put_strings(uintptr_t *w, const char **blob, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		*w++ = (uintptr_t)*blob;
+		*blob += strlen(*blob) + 1;
+	}
+	*w++ = 0;
+	return w;
+}
+
 uintptr_t initial_stack_build(const struct kvmrun_start_info *si, uintptr_t entry)
 {
 	uintptr_t top = alloc_stack();
@@ -59,14 +70,10 @@ uintptr_t initial_stack_build(const struct kvmrun_start_info *si, uintptr_t entr
 	/* An end marker of zero at the very top, as Linux leaves one. */
 	top -= 16;
 	uint32_t argc = si->argc, envc = si->envc;
-	/* argv and environment strings: copies the app may write to. */
-	uintptr_t strings[KVMRUN_MAX_ARGS + KVMRUN_MAX_ENV];
-	const char *p = (const char *)(uintptr_t)si->args_addr;
-	for (uint32_t i = 0; i < argc + envc; i++) {
-		size_t len = strlen(p) + 1;
-		strings[i] = push_bytes(&top, p, len);
-		p += len;
-	}
+	/* argv and environment strings: a copy of start_info's blob (checked
+	 * at boot), which the app may write to. */
+	const char *blob = (const char *)push_bytes(&top, (const void *)(uintptr_t)si->args_addr,
+						    si->args_size);
 	uintptr_t platform = push_bytes(&top, PLATFORM, sizeof PLATFORM);
 	top &= ~(uintptr_t)15;
 	uintptr_t random = push_bytes(&top, si->random, sizeof si->random);
@@ -83,7 +90,7 @@ uintptr_t initial_stack_build(const struct kvmrun_start_info *si, uintptr_t entr
 		{ AT_HWCAP, cpuid(1, 0).edx },
 		{ AT_PLATFORM, platform },
 		{ AT_RANDOM, random },
-		{ AT_EXECFN, argc ? strings[0] : 0 },
+		{ AT_EXECFN, argc ? (uintptr_t)blob : 0 },
 		{ AT_NULL, 0 },
 	};
 	/* From the bottom: argc, argv[], NULL, envp[], NULL, auxv pairs; the
@@ -92,12 +99,8 @@ uintptr_t initial_stack_build(const struct kvmrun_start_info *si, uintptr_t entr
 	top = (top - words * sizeof(uintptr_t)) & ~(uintptr_t)15;
 	uintptr_t *w = (uintptr_t *)top;
 	*w++ = argc;
-	for (uint32_t i = 0; i < argc; i++)
-		*w++ = strings[i];
-	*w++ = 0;
-	for (uint32_t i = 0; i < envc; i++)
-		*w++ = strings[argc + i];
-	*w++ = 0;
+	w = put_strings(w, &blob, argc); /* argv */
+	w = put_strings(w, &blob, envc); /* envp */
 	memcpy(w, auxv, sizeof auxv);
 	return top;
 }

@@ -12,7 +12,9 @@ void syscall_entry64(void);
 
 void syscall_setup(void)
 {
-	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+	/* Long mode as kvmrun entered it (LME, LMA), and SYSCALL: written
+	 * whole, as a read would cost a VM exit. */
+	wrmsr(MSR_EFER, EFER_LME | EFER_LMA | EFER_SCE);
 	/* STAR[47:32]: CS on entry (SS is that + 8); STAR[63:48], SYSRET's,
 	 * stays 0: the runtime never uses SYSRET. */
 	wrmsr(MSR_STAR, (uint64_t)SEL_CODE64 << 32);

@@ -14,6 +14,8 @@
 #define MSR_GS_BASE 0xc0000101u
 #define MSR_TSC_DEADLINE 0x6e0u
 #define EFER_SCE (1u << 0)
+#define EFER_LME (1u << 8)
+#define EFER_LMA (1u << 10)
 
 /* RFLAGS bits (SDM vol. 1 §3.4.3). */
 #define RFLAGS_TF (1u << 8)
