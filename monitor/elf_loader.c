@@ -13,6 +13,10 @@
 
 #include "diag.h"
 
+/* MiB beyond a program's end that kvmrun suggests when --mem is too small
+ * for it: room for the guest kernel's stack and the program's heap. */
+#define PROGRAM_SPARE_MIB 64u
+
 static int libelf_ready(char *err, size_t errlen)
 {
 	static int ready;
@@ -40,6 +44,16 @@ static const char *machine_name(unsigned machine)
 	case EM_MIPS: return "MIPS";
 	default: return "unknown machine";
 	}
+}
+
+static int type_refused(unsigned type, char *err, size_t errlen)
+{
+	diag_set(err, errlen, "%s; kvmrun boots ET_EXEC apps (link with -static -no-pie)",
+		 type == ET_DYN ? "ET_DYN (a position-independent executable or shared object)"
+		 : type == ET_REL ? "ET_REL (an object file, not linked)"
+		 : type == ET_CORE ? "ET_CORE (a core dump)"
+		 : "unknown ELF type");
+	return -1;
 }
 
 static int check_header(Elf *elf, size_t size, GElf_Ehdr *ehdr, unsigned *bits,
@@ -94,14 +108,9 @@ static int check_header(Elf *elf, size_t size, GElf_Ehdr *ehdr, unsigned *bits,
 			 machine_name(ehdr->e_machine), ehdr->e_machine);
 		return -1;
 	}
-	if (ehdr->e_type != ET_EXEC) {
-		diag_set(err, errlen, "%s; kvmrun boots ET_EXEC apps (link with -static -no-pie)",
-			 ehdr->e_type == ET_DYN ? "ET_DYN (a position-independent executable or shared object)"
-			 : ehdr->e_type == ET_REL ? "ET_REL (an object file, not linked)"
-			 : ehdr->e_type == ET_CORE ? "ET_CORE (a core dump)"
-			 : "unknown ELF type");
-		return -1;
-	}
+	/* ET_DYN is a static PIE or a shared library: told apart later. */
+	if (ehdr->e_type != ET_EXEC && ehdr->e_type != ET_DYN)
+		return type_refused(ehdr->e_type, err, errlen);
 	return 0;
 }
 
@@ -164,11 +173,53 @@ static int check_phdr_table(Elf *elf, const GElf_Ehdr *ehdr, size_t size, size_t
 	return 0;
 }
 
-/* The rules every PT_LOAD segment obeys before it may be copied. */
-static int check_segment(const GElf_Phdr *ph, size_t index, size_t size, unsigned bits,
-			 const struct guest_mem *mem, char *err, size_t errlen)
+/* Where a segment goes: an app's p_paddr (which must equal p_vaddr: apps
+ * run identity-mapped), a program's p_vaddr plus the load bias (Linux
+ * ignores p_paddr). 0 or -1 with err set. */
+static int segment_address(const GElf_Phdr *ph, size_t index, const struct elf_app *app,
+			   uint64_t *start, char *err, size_t errlen)
 {
-	uint64_t start = ph->p_paddr, end;
+	if (app->kind == ELF_LINUX_PROGRAM) {
+		*start = ph->p_vaddr + app->load_bias; /* the bias keeps it below 2^64 */
+		return 0;
+	}
+	if (ph->p_vaddr != ph->p_paddr) {
+		diag_set(err, errlen, "segment %zu: p_vaddr 0x%llx differs from p_paddr 0x%llx; kvmrun runs apps identity-mapped",
+			 index, (unsigned long long)ph->p_vaddr, (unsigned long long)ph->p_paddr);
+		return -1;
+	}
+	*start = ph->p_paddr;
+	return 0;
+}
+
+/* A segment past the end of RAM: an app may need a larger --mem; a program
+ * (an i386 one is linked at 128 MiB) is told the --mem it needs. */
+static int outside_ram(size_t index, uint64_t start, uint64_t end, const struct elf_app *app,
+		       const struct guest_mem *mem, char *err, size_t errlen)
+{
+	if (end > KVMRUN_MMIO_HOLE_START && start < KVMRUN_HIGH_RAM_START)
+		diag_set(err, errlen, "segment %zu: memory range [0x%llx, 0x%llx) lies outside guest "
+			 "RAM, in the MMIO hole [0x%llx, 0x%llx)", index,
+			 (unsigned long long)start, (unsigned long long)end,
+			 KVMRUN_MMIO_HOLE_START, KVMRUN_HIGH_RAM_START);
+	else if (app->kind == ELF_LINUX_PROGRAM)
+		diag_set(err, errlen, "segment %zu: the program is linked at [0x%llx, 0x%llx), past "
+			 "the end of guest RAM (%llu MiB): run it with --mem=%lluM or more", index,
+			 (unsigned long long)start, (unsigned long long)end,
+			 (unsigned long long)(mem->size >> 20),
+			 (unsigned long long)(((end + (1u << 20) - 1) >> 20) + PROGRAM_SPARE_MIB));
+	else
+		diag_set(err, errlen, "segment %zu: memory range [0x%llx, 0x%llx) lies outside guest RAM "
+			 "(%llu MiB; try a larger --mem)", index, (unsigned long long)start,
+			 (unsigned long long)end, (unsigned long long)(mem->size >> 20));
+	return -1;
+}
+
+/* The rules every PT_LOAD segment obeys before it may be copied. */
+static int check_segment(const GElf_Phdr *ph, size_t index, size_t size, const struct elf_app *app,
+			 const struct guest_mem *mem, uint64_t *gpa, char *err, size_t errlen)
+{
+	uint64_t start, end;
 
 	if (ph->p_filesz > ph->p_memsz) {
 		diag_set(err, errlen, "segment %zu: p_filesz 0x%llx exceeds p_memsz 0x%llx", index,
@@ -180,15 +231,13 @@ static int check_segment(const GElf_Phdr *ph, size_t index, size_t size, unsigne
 			 index, (unsigned long long)ph->p_offset, (unsigned long long)ph->p_filesz, size);
 		return -1;
 	}
-	if (ph->p_vaddr != ph->p_paddr) {
-		diag_set(err, errlen, "segment %zu: p_vaddr 0x%llx differs from p_paddr 0x%llx; kvmrun runs apps identity-mapped",
-			 index, (unsigned long long)ph->p_vaddr, (unsigned long long)ph->p_paddr);
+	if (segment_address(ph, index, app, &start, err, errlen) < 0)
 		return -1;
-	}
+	*gpa = start;
 	if (ph->p_memsz == 0)
 		return 0;
 	if (__builtin_add_overflow(start, ph->p_memsz, &end) ||
-	    (bits == 32 && end > 0x100000000ull)) {
+	    (app->bits == 32 && end > 0x100000000ull)) {
 		diag_set(err, errlen, "segment %zu: memory range [0x%llx, +0x%llx) wraps around the address space",
 			 index, (unsigned long long)start, (unsigned long long)ph->p_memsz);
 		return -1;
@@ -200,12 +249,8 @@ static int check_segment(const GElf_Phdr *ph, size_t index, size_t size, unsigne
 			 KVMRUN_BOOT_AREA_END, KVMRUN_BOOT_AREA_END);
 		return -1;
 	}
-	if (!guest_mem_ptr(mem, start, ph->p_memsz)) {
-		diag_set(err, errlen, "segment %zu: memory range [0x%llx, 0x%llx) lies outside guest RAM "
-			 "(%llu MiB; try a larger --mem)", index, (unsigned long long)start,
-			 (unsigned long long)end, (unsigned long long)(mem->size >> 20));
-		return -1;
-	}
+	if (!guest_mem_ptr(mem, start, ph->p_memsz))
+		return outside_ram(index, start, end, app, mem, err, errlen);
 	return 0;
 }
 
@@ -219,14 +264,15 @@ static int check_segments(Elf *elf, size_t phnum, size_t size, const struct gues
 			diag_set(err, errlen, "program header %zu: %s", i, elf_errmsg(-1));
 			return -1;
 		}
-		if (ph.p_type == PT_INTERP || ph.p_type == PT_DYNAMIC) {
+		if (app->kind == ELF_KVMRUN_APP && (ph.p_type == PT_INTERP || ph.p_type == PT_DYNAMIC)) {
 			diag_set(err, errlen, "program header %zu: %s: the app is dynamically linked; "
 				 "kvmrun boots static apps", i, ph.p_type == PT_INTERP ? "PT_INTERP" : "PT_DYNAMIC");
 			return -1;
 		}
 		if (ph.p_type != PT_LOAD)
 			continue;
-		if (check_segment(&ph, i, size, app->bits, mem, err, errlen) < 0)
+		uint64_t gpa;
+		if (check_segment(&ph, i, size, app, mem, &gpa, err, errlen) < 0)
 			return -1;
 		if (ph.p_memsz == 0)
 			continue;
@@ -238,16 +284,16 @@ static int check_segments(Elf *elf, size_t phnum, size_t size, const struct gues
 		for (unsigned j = 0; j < app->nseg; j++) {
 			const struct elf_segment *o = &app->seg[j];
 			/* Both ranges are known not to wrap. */
-			if (ph.p_paddr < o->gpa + o->memsz && o->gpa < ph.p_paddr + ph.p_memsz) {
+			if (gpa < o->gpa + o->memsz && o->gpa < gpa + ph.p_memsz) {
 				diag_set(err, errlen, "segment %zu: memory range [0x%llx, 0x%llx) overlaps an earlier "
-					 "segment [0x%llx, 0x%llx)", i, (unsigned long long)ph.p_paddr,
-					 (unsigned long long)(ph.p_paddr + ph.p_memsz), (unsigned long long)o->gpa,
+					 "segment [0x%llx, 0x%llx)", i, (unsigned long long)gpa,
+					 (unsigned long long)(gpa + ph.p_memsz), (unsigned long long)o->gpa,
 					 (unsigned long long)(o->gpa + o->memsz));
 				return -1;
 			}
 		}
 		app->seg[app->nseg++] = (struct elf_segment){
-			.gpa = ph.p_paddr, .memsz = ph.p_memsz, .filesz = ph.p_filesz,
+			.gpa = gpa, .memsz = ph.p_memsz, .filesz = ph.p_filesz,
 			.offset = ph.p_offset, .pflags = ph.p_flags,
 		};
 	}
@@ -309,7 +355,7 @@ static int find_abi_note(Elf *elf, const GElf_Phdr *ph, size_t index, char *err,
  * breaks. Sets *found; -1 with err set for a malformed or foreign note.
  * Note segments cut off by the end of the file are passed over here
  * (the segments' own checks name a truncated file better) and named by
- * abi_note_missing() if no note was found. */
+ * check_note_segments() after them. */
 static int check_abi_note(Elf *elf, size_t phnum, size_t size, bool *found, char *err,
 			  size_t errlen)
 {
@@ -330,8 +376,9 @@ static int check_abi_note(Elf *elf, size_t phnum, size_t size, bool *found, char
 	return 0;
 }
 
-/* No ABI note: say why. Always -1. */
-static int abi_note_missing(Elf *elf, size_t phnum, size_t size, char *err, size_t errlen)
+/* Note segments cut off by the end of the file, which check_abi_note()
+ * passed over. */
+static int check_note_segments(Elf *elf, size_t phnum, size_t size, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < phnum; i++) {
 		GElf_Phdr ph;
@@ -342,9 +389,124 @@ static int abi_note_missing(Elf *elf, size_t phnum, size_t size, char *err, size
 			return -1;
 		}
 	}
-	diag_set(err, errlen, "not a kvmrun app: no kvmrun ABI note (a PT_NOTE named \"%s\"); "
-		 "kvmrun boots programs linked with its guest runtime", KVMRUN_NOTE_NAME);
+	return 0;
+}
+
+/* PT_INTERP: a dynamically linked program, which needs the dynamic loader
+ * it names and the shared libraries it loads: files kvmrun does not give a
+ * guest. Always -1. */
+static int interp_refused(Elf *elf, const GElf_Phdr *ph, size_t i, size_t size, char *err,
+			  size_t errlen)
+{
+	size_t n = 0;
+	const char *image = elf_rawfile(elf, &n);
+	int len = 0;
+
+	if (image && n == size && note_in_file(ph, size) && ph->p_filesz > 1 && ph->p_filesz <= 256) {
+		len = (int)strnlen(image + ph->p_offset, ph->p_filesz);
+		for (int k = 0; k < len; k++)
+			if (image[ph->p_offset + k] < 0x21 || image[ph->p_offset + k] > 0x7e)
+				len = 0; /* not a path worth printing */
+	}
+	diag_set(err, errlen, "program header %zu: PT_INTERP%s%.*s%s: a dynamically linked program; "
+		 "kvmrun runs static ones: link it with -static", i, len ? " (" : "", len,
+		 len ? image + ph->p_offset : "", len ? ")" : "");
 	return -1;
+}
+
+/* Whether PT_DYNAMIC's DT_FLAGS_1 has DF_1_PIE, which linkers set in a
+ * position-independent executable and not in a shared library. */
+static int dynamic_says_pie(Elf *elf, const GElf_Phdr *ph, size_t i, size_t size, bool *pie,
+			    char *err, size_t errlen)
+{
+	size_t entsize = gelf_fsize(elf, ELF_T_DYN, 1, EV_CURRENT);
+
+	*pie = false;
+	if (!note_in_file(ph, size)) {
+		diag_set(err, errlen, "program header %zu: PT_DYNAMIC's file range [0x%llx, +0x%llx) "
+			 "lies past the end of the file (%zu bytes)", i, (unsigned long long)ph->p_offset,
+			 (unsigned long long)ph->p_filesz, size);
+		return -1;
+	}
+	if (ph->p_filesz < entsize)
+		return 0;
+	Elf_Data *data = elf_getdata_rawchunk(elf, (int64_t)ph->p_offset,
+					      ph->p_filesz / entsize * entsize, ELF_T_DYN);
+	if (!data) {
+		diag_set(err, errlen, "program header %zu: PT_DYNAMIC: %s", i, elf_errmsg(-1));
+		return -1;
+	}
+	GElf_Dyn dyn;
+	for (int k = 0; (size_t)k < ph->p_filesz / entsize && gelf_getdyn(data, k, &dyn); k++) {
+		if (dyn.d_tag == DT_NULL)
+			break;
+		if (dyn.d_tag == DT_FLAGS_1 && (dyn.d_un.d_val & DF_1_PIE))
+			*pie = true;
+	}
+	return 0;
+}
+
+/* A file without the ABI note is a Linux program. It must be static (no
+ * PT_INTERP), and an ET_DYN one a PIE, which is placed at KVMRUN_PIE_BASE:
+ * sets app->load_bias. */
+static int check_program(Elf *elf, const GElf_Ehdr *ehdr, size_t phnum, size_t size,
+			 struct elf_app *app, char *err, size_t errlen)
+{
+	uint64_t lowest = UINT64_MAX;
+	bool pie = false;
+
+	for (size_t i = 0; i < phnum; i++) {
+		GElf_Phdr ph;
+		if (!gelf_getphdr(elf, (int)i, &ph)) {
+			diag_set(err, errlen, "program header %zu: %s", i, elf_errmsg(-1));
+			return -1;
+		}
+		if (ph.p_type == PT_INTERP)
+			return interp_refused(elf, &ph, i, size, err, errlen);
+		if (ph.p_type == PT_DYNAMIC && ehdr->e_type == ET_DYN &&
+		    dynamic_says_pie(elf, &ph, i, size, &pie, err, errlen) < 0)
+			return -1;
+		if (ph.p_type == PT_LOAD && ph.p_memsz && ph.p_vaddr < lowest)
+			lowest = ph.p_vaddr;
+	}
+	if (ehdr->e_type == ET_DYN) {
+		if (!pie) {
+			diag_set(err, errlen, "ET_DYN without DF_1_PIE: a shared library, not a program; "
+				 "kvmrun runs executables (static, PIE or not)");
+			return -1;
+		}
+		if (lowest != UINT64_MAX) /* else check_segments() says there is nothing to load */
+			app->load_bias = KVMRUN_PIE_BASE - (lowest & ~0xfffull); /* modulo 2^64 */
+	}
+	return 0;
+}
+
+/* AT_PHDR: the program headers as loaded, inside the segment whose file
+ * range holds them (as Linux's binfmt_elf finds them); the C library reads
+ * PT_TLS there. The program break starts at the page after the last
+ * segment. */
+static int find_program_headers(Elf *elf, const GElf_Ehdr *ehdr, size_t phnum, struct elf_app *app,
+				char *err, size_t errlen)
+{
+	uint64_t table = phnum * gelf_fsize(elf, ELF_T_PHDR, 1, EV_CURRENT);
+
+	app->phnum = (uint32_t)phnum;
+	app->phent = ehdr->e_phentsize;
+	for (unsigned i = 0; i < app->nseg; i++) {
+		const struct elf_segment *s = &app->seg[i];
+		if (s->gpa + s->memsz > app->brk)
+			app->brk = (s->gpa + s->memsz + 0xfff) & ~0xfffull;
+		if (!app->phdr && ehdr->e_phoff >= s->offset && ehdr->e_phoff - s->offset <= s->filesz &&
+		    table <= s->filesz - (ehdr->e_phoff - s->offset))
+			app->phdr = s->gpa + (ehdr->e_phoff - s->offset);
+	}
+	if (!app->phdr) {
+		diag_set(err, errlen, "the program headers [0x%llx, +%llu) are in no loaded segment, "
+			 "where the C library looks for them (AT_PHDR)",
+			 (unsigned long long)ehdr->e_phoff, (unsigned long long)table);
+		return -1;
+	}
+	return 0;
 }
 
 static int check_entry(const struct elf_app *app, char *err, size_t errlen)
@@ -371,13 +533,24 @@ static int check_elf(Elf *elf, size_t size, const struct guest_mem *mem, struct 
 	    check_phdr_table(elf, &ehdr, size, &phnum, err, errlen) < 0 ||
 	    check_abi_note(elf, phnum, size, &kvmrun_app, err, errlen) < 0)
 		return -1;
-	app->entry = ehdr.e_entry;
+	if (kvmrun_app) {
+		app->kind = ELF_KVMRUN_APP;
+		if (ehdr.e_type != ET_EXEC)
+			return type_refused(ehdr.e_type, err, errlen);
+	} else {
+		app->kind = ELF_LINUX_PROGRAM;
+		if (check_program(elf, &ehdr, phnum, size, app, err, errlen) < 0)
+			return -1;
+	}
+	app->entry = ehdr.e_entry + app->load_bias;
 	if (check_segments(elf, phnum, size, mem, app, err, errlen) < 0 ||
 	    check_entry(app, err, errlen) < 0)
 		return -1;
-	/* Last, so that a file with a more specific fault (dynamically
-	 * linked, say) is named by it. */
-	return kvmrun_app ? 0 : abi_note_missing(elf, phnum, size, err, errlen);
+	if (kvmrun_app)
+		return 0;
+	if (check_note_segments(elf, phnum, size, err, errlen) < 0)
+		return -1;
+	return find_program_headers(elf, &ehdr, phnum, app, err, errlen);
 }
 
 int elf_check_image(const char *image, size_t size, const struct guest_mem *mem,

@@ -1,5 +1,9 @@
-/* Loading the app: an ELF32 i386 or ELF64 x86-64 ET_EXEC image, parsed with
- * libelf and checked segment by segment before a byte reaches guest RAM.
+/* Loading the app: an ELF32 i386 or ELF64 x86-64 image, parsed with libelf
+ * and checked segment by segment before a byte reaches guest RAM. It is a
+ * kvmrun app (it carries the ABI note: linked with the guest runtime, an
+ * ET_EXEC entered directly) or a static Linux program (no note, no
+ * PT_INTERP: ET_EXEC at its own addresses, or a static PIE placed at
+ * KVMRUN_PIE_BASE), which kvmrun runs on the guest kernel (boot_image.h).
  * Errors are returned, never acted on, so tests and fuzzers can drive it. */
 #ifndef KVMRUN_ELF_LOADER_H
 #define KVMRUN_ELF_LOADER_H
@@ -21,9 +25,21 @@ struct elf_segment {
 	uint32_t pflags; /* PF_R/PF_W/PF_X */
 };
 
+enum elf_kind {
+	ELF_KVMRUN_APP = 1,    /* the ABI note: boots itself */
+	ELF_LINUX_PROGRAM = 2, /* a static Linux executable: needs the guest kernel */
+};
+
 struct elf_app {
+	enum elf_kind kind;
 	unsigned bits;   /* 32 or 64: the CPU mode the app starts in */
-	uint64_t entry;
+	uint64_t entry;  /* load bias included */
+	uint64_t load_bias; /* added to every p_vaddr: non-zero for a static PIE */
+	/* Linux programs only: what the C library is told (AT_PHDR, AT_PHNUM,
+	 * AT_PHENT) and where the program break starts. */
+	uint64_t phdr;   /* guest address of the program headers */
+	uint32_t phnum, phent;
+	uint64_t brk;    /* the page after the highest segment */
 	unsigned nseg;
 	struct elf_segment seg[ELF_MAX_LOAD_SEGMENTS];
 };

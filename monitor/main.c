@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "boot_image.h"
 #include "cpu_mode.h"
 #include "diag.h"
 #include "elf_loader.h"
@@ -63,23 +64,26 @@ static int read_host(struct vm *vm, struct start_info_host *h, char *err, size_t
 	return 0;
 }
 
-/* Lay out guest memory: app segments, GDT, page tables, start_info. */
-static int prepare_guest(struct vm *vm, const struct elf_app *app, const struct elf_file *file,
-			 const struct options *opts, char *err, size_t errlen)
+/* Lay out guest memory: the app's segments (or the guest kernel's and the
+ * program's), GDT, page tables, start_info. */
+static int prepare_guest(struct vm *vm, const struct boot_image *b, const struct options *opts,
+			 char *err, size_t errlen)
 {
-	uint64_t pt_size = app->bits == 64 ? page_tables_size(&vm->mem) : 0;
+	const struct elf_app *k = &b->kernel;
+	uint64_t pt_size = k->bits == 64 ? page_tables_size(&vm->mem) : 0;
 	struct start_info_host host;
 
-	elf_copy_segments(app, file->image, &vm->mem);
+	boot_image_copy(b, &vm->mem);
 	gdt_write(&vm->mem);
 	if (pt_size)
 		page_tables_write(&vm->mem);
-	if (start_info_write(&vm->mem, app, pt_size, opts->app_argc, opts->app_argv, err, errlen) < 0 ||
+	if (start_info_write(&vm->mem, k, b->has_program ? &b->program : NULL, pt_size,
+			     opts->app_argc, opts->app_argv, err, errlen) < 0 ||
 	    start_info_add_env(&vm->mem, opts->envc, opts->env, err, errlen) < 0 ||
 	    read_host(vm, &host, err, errlen) < 0)
 		return -1;
 	start_info_add_host(&vm->mem, &host);
-	return vm_set_boot_state(vm, app->bits, app->entry, err, errlen);
+	return vm_set_boot_state(vm, k->bits, k->entry, err, errlen);
 }
 
 /* The devices, the device map that tells the guest where they are, and the
@@ -151,6 +155,7 @@ int main(int argc, char **argv)
 	struct guest_mem layout;
 	struct elf_file file;
 	struct elf_app app;
+	struct boot_image boot;
 	struct vm vm;
 	struct virtio_devices devs;
 	struct mmio_regions regions;
@@ -180,6 +185,9 @@ int main(int argc, char **argv)
 	/* Check the app against the memory layout before touching KVM. */
 	guest_mem_layout(&layout, opts.mem_size);
 	enum elf_open_result rc = elf_open_app(opts.app_path, &layout, &file, &app, err, sizeof err);
+	if (rc == ELF_OPEN_OK &&
+	    boot_image_plan(&boot, &app, file.image, &layout, guest_kernels, err, sizeof err) < 0)
+		rc = ELF_OPEN_UNUSABLE;
 	if (rc != ELF_OPEN_OK) {
 		diag("%s: %s", opts.app_path, err);
 		elf_close_app(&file);
@@ -187,7 +195,7 @@ int main(int argc, char **argv)
 	}
 
 	if (vm_create(&vm, opts.mem_size, err, sizeof err) < 0 ||
-	    prepare_guest(&vm, &app, &file, &opts, err, sizeof err) < 0 ||
+	    prepare_guest(&vm, &boot, &opts, err, sizeof err) < 0 ||
 	    prepare_devices(&vm, &devs, &regions, err, sizeof err) < 0) {
 		diag("%s", err);
 		elf_close_app(&file);

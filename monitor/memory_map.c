@@ -29,7 +29,8 @@ static int emit(struct kvmrun_mem_entry *out, unsigned max, unsigned *count,
 	return 0;
 }
 
-/* Sort claims and merge app segments that share pages. */
+/* Sort claims and merge segments of one image (the kernel's, the
+ * program's) that share pages. */
 static int merge_claims(struct mem_claim *c, unsigned *n, char *err, size_t errlen)
 {
 	unsigned out = 0;
@@ -38,7 +39,8 @@ static int merge_claims(struct mem_claim *c, unsigned *n, char *err, size_t errl
 	for (unsigned i = 0; i < *n; i++) {
 		if (out > 0 && c[i].base < c[out - 1].base + c[out - 1].size) {
 			struct mem_claim *prev = &c[out - 1];
-			if (prev->use != KVMRUN_MEM_KERNEL || c[i].use != KVMRUN_MEM_KERNEL) {
+			if (prev->use != c[i].use ||
+			    (c[i].use != KVMRUN_MEM_KERNEL && c[i].use != KVMRUN_MEM_PROGRAM)) {
 				diag_set(err, errlen, "memory ranges [0x%llx, +0x%llx) and [0x%llx, +0x%llx) overlap",
 					 (unsigned long long)prev->base, (unsigned long long)prev->size,
 					 (unsigned long long)c[i].base, (unsigned long long)c[i].size);

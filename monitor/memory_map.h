@@ -18,8 +18,9 @@ struct mem_claim {
 };
 
 /* Build the map from claims (any order, page-aligned, inside RAM). Claims of
- * use KVMRUN_MEM_KERNEL that share pages merge into one entry; any other
- * overlap is an error. RAM nobody claimed becomes KVMRUN_MEM_FREE. */
+ * use KVMRUN_MEM_KERNEL that share pages merge into one entry, as do those
+ * of KVMRUN_MEM_PROGRAM; any other overlap is an error. RAM nobody claimed
+ * becomes KVMRUN_MEM_FREE. */
 int memory_map_build(const struct guest_mem *mem, const struct mem_claim *claims,
 		     unsigned nclaims, struct kvmrun_mem_entry *out, unsigned max,
 		     unsigned *count, char *err, size_t errlen);

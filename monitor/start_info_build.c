@@ -10,7 +10,23 @@
 
 #define PAGE 4096ull
 
-static unsigned boot_claims(const struct elf_app *app, uint64_t pt_size, struct mem_claim *c)
+/* A loaded image's segments, one claim each: pages shared by two of them
+ * merge (memory_map_build). */
+static unsigned segment_claims(const struct elf_app *app, uint32_t use, struct mem_claim *c)
+{
+	for (unsigned i = 0; i < app->nseg; i++) {
+		const struct elf_segment *s = &app->seg[i];
+		uint64_t base = s->gpa & ~(PAGE - 1);
+		uint64_t end = (s->gpa + s->memsz + PAGE - 1) & ~(PAGE - 1);
+		uint32_t flags = (s->pflags & PF_W ? 0 : KVMRUN_MEM_F_READ_ONLY) |
+				 (s->pflags & PF_X ? KVMRUN_MEM_F_EXEC : 0);
+		c[i] = (struct mem_claim){ base, end - base, flags, use };
+	}
+	return app->nseg;
+}
+
+static unsigned boot_claims(const struct elf_app *app, const struct elf_app *program,
+			    uint64_t pt_size, struct mem_claim *c)
 {
 	unsigned n = 0;
 
@@ -22,14 +38,9 @@ static unsigned boot_claims(const struct elf_app *app, uint64_t pt_size, struct 
 		c[n++] = (struct mem_claim){ KVMRUN_PAGE_TABLES_ADDR, pt_size, 0, KVMRUN_MEM_PAGE_TABLES };
 	c[n++] = (struct mem_claim){ KVMRUN_STACK_BASE, KVMRUN_STACK_TOP - KVMRUN_STACK_BASE, 0,
 				     KVMRUN_MEM_STACK };
-	for (unsigned i = 0; i < app->nseg; i++) {
-		const struct elf_segment *s = &app->seg[i];
-		uint64_t base = s->gpa & ~(PAGE - 1);
-		uint64_t end = (s->gpa + s->memsz + PAGE - 1) & ~(PAGE - 1);
-		uint32_t flags = (s->pflags & PF_W ? 0 : KVMRUN_MEM_F_READ_ONLY) |
-				 (s->pflags & PF_X ? KVMRUN_MEM_F_EXEC : 0);
-		c[n++] = (struct mem_claim){ base, end - base, flags, KVMRUN_MEM_KERNEL };
-	}
+	n += segment_claims(app, KVMRUN_MEM_KERNEL, c + n);
+	if (program)
+		n += segment_claims(program, KVMRUN_MEM_PROGRAM, c + n);
 	return n;
 }
 
@@ -61,12 +72,12 @@ static int write_args(struct kvmrun_start_info *si, int argc, char *const argv[]
 }
 
 int start_info_write(const struct guest_mem *mem, const struct elf_app *app,
-		     uint64_t page_tables_size, int argc, char *const argv[],
-		     char *err, size_t errlen)
+		     const struct elf_app *program, uint64_t page_tables_size, int argc,
+		     char *const argv[], char *err, size_t errlen)
 {
 	struct kvmrun_start_info *si = guest_mem_ptr(mem, KVMRUN_START_INFO_ADDR, KVMRUN_START_INFO_SIZE);
-	struct mem_claim claims[5 + ELF_MAX_LOAD_SEGMENTS];
-	unsigned nclaims = boot_claims(app, page_tables_size, claims);
+	struct mem_claim claims[5 + 2 * ELF_MAX_LOAD_SEGMENTS];
+	unsigned nclaims = boot_claims(app, program, page_tables_size, claims);
 
 	if (!si) {
 		diag_set(err, errlen, "guest RAM too small for start_info");
@@ -77,6 +88,11 @@ int start_info_write(const struct guest_mem *mem, const struct elf_app *app,
 	si->abi_version = KVMRUN_ABI_VERSION;
 	si->mem_size = mem->size;
 	si->ioapic_base = KVMRUN_IOAPIC_BASE;
+	if (program)
+		si->program = (struct kvmrun_program){
+			.entry = program->entry, .phdr = program->phdr, .brk = program->brk,
+			.phnum = program->phnum, .phent = program->phent,
+		};
 	if (memory_map_build(mem, claims, nclaims, si->mem, KVMRUN_MAX_MEM_ENTRIES,
 			     &si->mem_count, err, errlen) < 0)
 		return -1;

@@ -11,12 +11,13 @@
 #include "guest_mem.h"
 
 /* Fill start_info at KVMRUN_START_INFO_ADDR: memory map from the boot area,
- * page_tables_size bytes of page tables (0 for 32-bit apps) and the app's
- * segments; the argv strings follow the structure. Returns 0 or -1 with err
- * set (arguments too long, too many). */
+ * page_tables_size bytes of page tables (0 for 32-bit apps), the app's
+ * segments (or the guest kernel's) and a static program's (NULL when there
+ * is none), which start_info.program describes; the argv strings follow the
+ * structure. Returns 0 or -1 with err set (arguments too long, too many). */
 int start_info_write(const struct guest_mem *mem, const struct elf_app *app,
-		     uint64_t page_tables_size, int argc, char *const argv[],
-		     char *err, size_t errlen);
+		     const struct elf_app *program, uint64_t page_tables_size, int argc,
+		     char *const argv[], char *err, size_t errlen);
 
 /* Append the environment, envc NAME=VALUE strings, to the args blob after
  * the argv strings; call it after start_info_write(). Returns 0 or -1 with

@@ -1,13 +1,17 @@
-/* Boot: from kvmrun's entry state to the app's _start. Check start_info,
- * take over the CPU (descriptor tables, the system-call entry), set up
- * guest RAM, then enter the C library's _start (musl's crt1.o) on a stack
- * laid out as Linux lays out a new process's (boot/initial_stack.c). */
+/* Boot: from kvmrun's entry state to the program's _start. Check
+ * start_info, take over the CPU (descriptor tables, the system-call entry),
+ * set up guest RAM, then enter the program on a stack laid out as Linux
+ * lays out a new process's (boot/initial_stack.c). The program is the app
+ * the runtime is linked into (musl's crt1.o _start), or a static Linux
+ * program kvmrun loaded beside the runtime (start_info.program). */
+#include <elf.h>
 #include <stdint.h>
 #include <string.h>
 
 #include <kvmrun/guest.h>
 
 #include "boot/initial_stack.h"
+#include "boot/program.h"
 #include "cpu/descriptors.h"
 #include "cpu/syscall_setup.h"
 #include "memory/page_alloc.h"
@@ -15,9 +19,25 @@
 
 __attribute__((noreturn)) void kvmrun_boot(uintptr_t start_info_addr);
 __attribute__((noreturn)) void boot_enter_app(uintptr_t sp, uintptr_t entry);
-void _start(void); /* the C library's entry (crt1.o) */
+/* The C library's entry (crt1.o) when the runtime is linked into an app;
+ * absent (zero) in the guest kernel kvmrun boots static programs on. */
+void _start(void) __attribute__((weak));
+
+#if UINTPTR_MAX > 0xffffffffu
+typedef Elf64_Ehdr elf_ehdr;
+typedef Elf64_Phdr elf_phdr;
+#else
+typedef Elf32_Ehdr elf_ehdr;
+typedef Elf32_Phdr elf_phdr;
+#endif
+
+/* The ELF header of the image the runtime is in, loaded with its first
+ * segment (link.ld), and the image's end. */
+extern const elf_ehdr __ehdr_start;
+extern char _end[];
 
 static const struct kvmrun_start_info *start_info;
+static struct program program;
 
 const struct kvmrun_start_info *kvmrun_start_info(void)
 {
@@ -52,6 +72,50 @@ static void check_args(const struct kvmrun_start_info *si)
 	}
 }
 
+const struct program *boot_program(void)
+{
+	return &program;
+}
+
+static uintptr_t page_up(uintptr_t a)
+{
+	return (a + 4095) & ~(uintptr_t)4095;
+}
+
+static int fits_pointer(uint64_t a)
+{
+	return (uintptr_t)a == a;
+}
+
+/* What to enter: kvmrun's word on a loaded program (its loader checked
+ * the ELF; what is checked here is only what the runtime itself reads),
+ * else the app the runtime is linked into. */
+static void find_program(const struct kvmrun_start_info *si)
+{
+	const struct kvmrun_program *p = &si->program;
+
+	if (p->entry) {
+		if (p->phent != sizeof(elf_phdr) || p->phnum == 0 || p->phnum > 0xffff ||
+		    !fits_pointer(p->phdr) || !fits_pointer(p->brk) || !fits_pointer(p->entry) ||
+		    !user_mem_ok((uintptr_t)p->phdr, (size_t)p->phnum * p->phent))
+			early_fail("guestlib: start_info: malformed program description\n");
+		program = (struct program){
+			.entry = (uintptr_t)p->entry, .phdr = (uintptr_t)p->phdr,
+			.brk = page_up((uintptr_t)p->brk), .phnum = p->phnum, .phent = p->phent,
+		};
+		return;
+	}
+	if (!_start)
+		early_fail("guestlib: start_info names no program for the guest kernel to run\n");
+	program = (struct program){
+		.entry = (uintptr_t)_start,
+		.phdr = (uintptr_t)&__ehdr_start + __ehdr_start.e_phoff,
+		.brk = page_up((uintptr_t)_end),
+		.phnum = __ehdr_start.e_phnum,
+		.phent = sizeof(elf_phdr),
+	};
+}
+
 void kvmrun_boot(uintptr_t start_info_addr)
 {
 	const struct kvmrun_start_info *si = (const struct kvmrun_start_info *)start_info_addr;
@@ -66,12 +130,13 @@ void kvmrun_boot(uintptr_t start_info_addr)
 	descriptors_init();
 	syscall_setup();
 	user_mem_init();
+	find_program(si);
 	if (page_alloc_init() < 0)
 		early_fail("guestlib: no free RAM for the runtime\n");
-	uintptr_t sp = initial_stack_build(si, (uintptr_t)_start);
+	uintptr_t sp = initial_stack_build(si, &program);
 	if (!sp)
 		early_fail("guestlib: no RAM for the app's stack (raise --mem)\n");
-	boot_enter_app(sp, (uintptr_t)_start);
+	boot_enter_app(sp, program.entry);
 }
 
 const char *kvmrun_mem_use_name(uint32_t use)
@@ -84,6 +149,7 @@ const char *kvmrun_mem_use_name(uint32_t use)
 	case KVMRUN_MEM_GDT: return "gdt";
 	case KVMRUN_MEM_STACK: return "stack";
 	case KVMRUN_MEM_RESERVED: return "reserved";
+	case KVMRUN_MEM_PROGRAM: return "program";
 	default: return "unknown";
 	}
 }

@@ -12,17 +12,10 @@
 #define STACK_MIN (256u << 10)
 
 #if UINTPTR_MAX > 0xffffffffu
-typedef Elf64_Ehdr elf_ehdr;
-typedef Elf64_Phdr elf_phdr;
 #define PLATFORM "x86_64"
 #else
-typedef Elf32_Ehdr elf_ehdr;
-typedef Elf32_Phdr elf_phdr;
 #define PLATFORM "i686"
 #endif
-
-/* The app's own ELF header, loaded with its first segment (link.ld). */
-extern const elf_ehdr __ehdr_start;
 
 static size_t stack_size;
 
@@ -62,7 +55,7 @@ static uintptr_t *put_strings(uintptr_t *w, const char **blob, uint32_t n)
 	return w;
 }
 
-uintptr_t initial_stack_build(const struct kvmrun_start_info *si, uintptr_t entry)
+uintptr_t initial_stack_build(const struct kvmrun_start_info *si, const struct program *prog)
 {
 	uintptr_t top = alloc_stack();
 	if (!top)
@@ -79,11 +72,13 @@ uintptr_t initial_stack_build(const struct kvmrun_start_info *si, uintptr_t entr
 	uintptr_t random = push_bytes(&top, si->random, sizeof si->random);
 
 	const uintptr_t auxv[][2] = {
-		{ AT_PHDR, (uintptr_t)&__ehdr_start + __ehdr_start.e_phoff },
-		{ AT_PHENT, sizeof(elf_phdr) },
-		{ AT_PHNUM, __ehdr_start.e_phnum },
+		{ AT_PHDR, prog->phdr },
+		{ AT_PHENT, prog->phent },
+		{ AT_PHNUM, prog->phnum },
 		{ AT_PAGESZ, PAGE_SIZE },
-		{ AT_ENTRY, entry },
+		{ AT_BASE, 0 }, /* no interpreter */
+		{ AT_FLAGS, 0 },
+		{ AT_ENTRY, prog->entry },
 		{ AT_UID, 0 }, { AT_EUID, 0 }, { AT_GID, 0 }, { AT_EGID, 0 },
 		{ AT_SECURE, 0 },
 		{ AT_CLKTCK, 100 },

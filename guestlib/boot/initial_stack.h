@@ -9,10 +9,13 @@
 
 #include <kvmrun/start_info.h>
 
+#include "boot/program.h"
+
 /* Allocate the app's stack and lay it out from start_info's arguments and
- * environment, with entry as AT_ENTRY. Returns the stack pointer to enter
- * with (pointing at argc, 16-byte aligned), or 0 when RAM is short. */
-uintptr_t initial_stack_build(const struct kvmrun_start_info *si, uintptr_t entry);
+ * environment, with the program's headers and entry in the auxiliary
+ * vector. Returns the stack pointer to enter with (pointing at argc,
+ * 16-byte aligned), or 0 when RAM is short. */
+uintptr_t initial_stack_build(const struct kvmrun_start_info *si, const struct program *prog);
 
 /* The stack's size in bytes (its RLIMIT_STACK), once built. */
 size_t initial_stack_size(void);

@@ -234,6 +234,43 @@ long sys_no_such_file(const long *arg)
 	return -ENOENT;
 }
 
+/* One link exists: /proc/self/exe, which names the program as kvmrun was
+ * given it (argv[0]), made absolute from the working directory, the root;
+ * C libraries read it to find their own file (glibc asserts that the
+ * path is absolute). */
+static long read_link(uintptr_t path, uintptr_t buf, size_t size)
+{
+	const struct kvmrun_start_info *si = kvmrun_start_info();
+	int is_exe = user_string_is(path, "/proc/self/exe");
+
+	if (is_exe < 0)
+		return is_exe;
+	if (!is_exe || si->argc == 0)
+		return -ENOENT;
+	if ((long)size <= 0)
+		return -EINVAL;
+	const char *name = (const char *)(uintptr_t)si->args_addr;
+	size_t len = strnlen(name, si->args_size), slash = name[0] != '/';
+	/* Truncated to size, as readlink(2) does, without a NUL. */
+	size_t total = len + slash < size ? len + slash : size;
+	if (!user_mem_ok(buf, total))
+		return -EFAULT;
+	if (slash)
+		*(char *)buf = '/';
+	memcpy((char *)buf + slash, name, total - slash);
+	return (long)total;
+}
+
+long sys_readlink(const long *arg)
+{
+	return read_link((uintptr_t)arg[0], (uintptr_t)arg[1], (size_t)arg[2]);
+}
+
+long sys_readlinkat(const long *arg)
+{
+	return read_link((uintptr_t)arg[1], (uintptr_t)arg[2], (size_t)arg[3]);
+}
+
 /* The one directory there is: the root. */
 long sys_getcwd(const long *arg)
 {

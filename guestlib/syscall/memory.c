@@ -6,10 +6,9 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "boot/program.h"
 #include "memory/page_alloc.h"
 #include "syscall/syscall.h"
-
-extern char _end[]; /* the app image's end (guestlib/link.ld) */
 
 static uintptr_t brk_start, brk_cur;
 
@@ -24,14 +23,14 @@ static uint64_t map_limit(void)
 	return sizeof(void *) == 8 ? UINT64_MAX : 0x100000000ull;
 }
 
-/* brk: up from the page after the app image, as far as free pages go; a
+/* brk: up from the page after the program's image, as far as free pages go; a
  * request it cannot meet leaves the break where it was (Linux's answer). */
 long sys_brk(const long *arg)
 {
 	uintptr_t want = (uintptr_t)arg[0];
 
 	if (!brk_start)
-		brk_start = brk_cur = ((uintptr_t)_end + PAGE_SIZE - 1) & ~(uintptr_t)(PAGE_SIZE - 1);
+		brk_start = brk_cur = boot_program()->brk;
 	if (want < brk_start)
 		return (long)brk_cur;
 	uintptr_t old_top = (brk_cur + PAGE_SIZE - 1) & ~(uintptr_t)(PAGE_SIZE - 1);

@@ -36,6 +36,20 @@ long sys_getppid(const long *arg)
 	return 0;
 }
 
+/* The names a shell prints, by number (x86 Linux numbering). Not the C
+ * library's strsignal(): the runtime may be the kernel of a program with
+ * another C library, and must not touch the thread state it keeps. */
+static const char *const signal_names[32] = {
+	[SIGHUP] = "SIGHUP", [SIGINT] = "SIGINT", [SIGQUIT] = "SIGQUIT",
+	[SIGILL] = "SIGILL", [SIGTRAP] = "SIGTRAP", [SIGABRT] = "SIGABRT",
+	[SIGBUS] = "SIGBUS", [SIGFPE] = "SIGFPE", [SIGKILL] = "SIGKILL",
+	[SIGUSR1] = "SIGUSR1", [SIGSEGV] = "SIGSEGV", [SIGUSR2] = "SIGUSR2",
+	[SIGPIPE] = "SIGPIPE", [SIGALRM] = "SIGALRM", [SIGTERM] = "SIGTERM",
+	[SIGSTKFLT] = "SIGSTKFLT", [SIGXCPU] = "SIGXCPU", [SIGXFSZ] = "SIGXFSZ",
+	[SIGVTALRM] = "SIGVTALRM", [SIGPROF] = "SIGPROF", [SIGIO] = "SIGIO",
+	[SIGPWR] = "SIGPWR", [SIGSYS] = "SIGSYS",
+};
+
 /* Signals the app set to SIG_IGN (bit sig - 1). */
 static uint64_t ignored;
 
@@ -64,8 +78,10 @@ static long deliver(long sig)
 	case SIGTTOU:
 		return 0;
 	}
-	int n = snprintf(line, sizeof line, "kvmrun: app killed by signal %ld (%s)\n", sig,
-			 strsignal((int)sig));
+	int n = sig < 32 && signal_names[sig]
+		? snprintf(line, sizeof line, "kvmrun: app killed by signal %ld (%s)\n", sig,
+			   signal_names[sig])
+		: snprintf(line, sizeof line, "kvmrun: app killed by signal %ld\n", sig);
 	console_write_stderr(line, (size_t)n);
 	app_exit(128 + (int)sig);
 }
@@ -264,4 +280,12 @@ long sys_get_id(const long *arg)
 {
 	(void)arg;
 	return 0;
+}
+
+/* Restartable sequences: a kernel without them answers ENOSYS, which glibc's
+ * start-up expects and takes quietly, so this refusal is not reported. */
+long sys_rseq(const long *arg)
+{
+	(void)arg;
+	return -ENOSYS;
 }

@@ -28,6 +28,10 @@ long syscall_dispatch(struct syscall_frame *frame);
 int user_mem_ok(uintptr_t addr, size_t len);
 void user_mem_init(void);
 
+/* Whether the app's NUL-ended string at addr is s: 1 or 0, read only as
+ * far as it matches; -EFAULT when that runs into memory it may not name. */
+int user_string_is(uintptr_t addr, const char *s);
+
 /* End the app with a status (exit_group, signals). */
 __attribute__((noreturn)) void app_exit(int status);
 
@@ -44,6 +48,8 @@ long sys_lseek(const long *arg);
 long sys_close(const long *arg);
 long sys_no_such_file(const long *arg);
 long sys_getcwd(const long *arg);
+long sys_readlink(const long *arg);
+long sys_readlinkat(const long *arg);
 long sys_fcntl(const long *arg);
 
 /* memory.c */
@@ -78,6 +84,7 @@ long sys_rt_sigprocmask(const long *arg);
 long sys_sigaltstack(const long *arg);
 long sys_set_tid_address(const long *arg);
 long sys_set_robust_list(const long *arg);
+long sys_rseq(const long *arg);
 long sys_sched_yield(const long *arg);
 long sys_arch_prctl(const long *arg);
 long sys_set_thread_area(const long *arg);

@@ -42,3 +42,16 @@ int user_mem_ok(uintptr_t addr, size_t len)
 			return 1;
 	return 0;
 }
+
+int user_string_is(uintptr_t addr, const char *s)
+{
+	for (size_t i = 0;; i++) {
+		if (!user_mem_ok(addr + i, 1))
+			return -EFAULT;
+		char c = *(const char *)(addr + i);
+		if (c != s[i])
+			return 0;
+		if (c == 0)
+			return 1;
+	}
+}

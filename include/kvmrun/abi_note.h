@@ -13,9 +13,11 @@
 /* The version of everything include/kvmrun/ defines between kvmrun and its
  * apps; start_info repeats it (abi_version). Raise it on any change a
  * guest built before it would misread. */
-#define KVMRUN_ABI_VERSION 3u /* 2: start_info carries the environment (envc);
+#define KVMRUN_ABI_VERSION 4u /* 2: start_info carries the environment (envc);
 				* 3: the clock, random bytes and the ttys; apps
-				* use musl and Linux system calls */
+				* use musl and Linux system calls;
+				* 4: a static Linux program beside the runtime
+				* (start_info.program) */
 
 #define KVMRUN_NOTE_NAME "kvmrun"  /* n_name, NUL-terminated: n_namesz 7 */
 #define KVMRUN_NOTE_ABI 1u         /* n_type: the descriptor is the ABI version */

@@ -10,7 +10,9 @@
  *   0x0000_2000  start_info + argv strings    (16 KiB)
  *   0x0001_0000  page tables, 64-bit guests   (identity map of all RAM)
  *   0x0008_0000  initial stack                (grows down from 0x10_0000)
- *   0x0010_0000  the app's ELF segments, then free RAM, up to
+ *   0x0010_0000  the app's ELF segments (or the guest kernel's, then a
+ *                static Linux program's at its own addresses; a static
+ *                PIE at 0x40_0000), the rest free RAM, up to
  *   0xc000_0000  the MMIO hole:
  *     0xd000_0000  virtio-mmio device windows, one per STRIDE
  *     0xfec0_0000  IOAPIC                     (kvmrun's, one page)
@@ -38,6 +40,10 @@
 						 * once the app runs */
 #define KVMRUN_BOOT_AREA_END 0x100000u /* app segments must lie at or above;
 					* guestlib/link.ld links apps here */
+
+/* Where a static-PIE Linux program's lowest segment goes: the address
+ * x86-64 linkers give non-PIE programs, above the guest kernel. */
+#define KVMRUN_PIE_BASE 0x400000u
 
 /* RAM: up to the hole, the rest from 4 GiB on. */
 #define KVMRUN_MMIO_HOLE_START 0xc0000000ull

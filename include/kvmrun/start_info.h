@@ -24,12 +24,14 @@
 /* Memory map: use of a range. */
 enum kvmrun_mem_use {
 	KVMRUN_MEM_FREE = 1,        /* unused RAM, all zero at entry: the guest's (heap) */
-	KVMRUN_MEM_KERNEL = 2,      /* the app's ELF segments */
+	KVMRUN_MEM_KERNEL = 2,      /* the app's ELF segments, or the guest
+				     * kernel's when a program is loaded too */
 	KVMRUN_MEM_START_INFO = 3,  /* this structure and the argv strings */
 	KVMRUN_MEM_PAGE_TABLES = 4, /* identity map the 64-bit guest runs on */
 	KVMRUN_MEM_GDT = 5,         /* descriptor table loaded at entry */
 	KVMRUN_MEM_STACK = 6,       /* the initial stack */
 	KVMRUN_MEM_RESERVED = 7,    /* not to be used (the null page) */
+	KVMRUN_MEM_PROGRAM = 8,     /* a static Linux program's ELF segments */
 };
 
 /* Memory map: flags of a range. */
@@ -48,6 +50,19 @@ struct kvmrun_dev_entry {
 	uint64_t base; /* guest-physical address of the register window */
 	uint32_t size; /* bytes in the window */
 	uint32_t irq;  /* interrupt (IOAPIC pin) the device raises */
+};
+
+/* A static Linux program kvmrun loaded beside the guest runtime, which then
+ * boots as the program's kernel and enters it as Linux enters a new process
+ * (System V ABI, "Process Initialization"). All zero when the app is the
+ * kernel too (a kvmrun app, linked with the runtime). */
+struct kvmrun_program {
+	uint64_t entry;     /* where the program starts (e_entry + load bias) */
+	uint64_t phdr;      /* its program headers in guest memory (AT_PHDR) */
+	uint64_t brk;       /* the initial program break: the page after its
+			     * highest segment */
+	uint32_t phnum;     /* AT_PHNUM */
+	uint32_t phent;     /* AT_PHENT: the size of one program header */
 };
 
 /* start_info.tty: bit fd set when kvmrun's fd is a terminal. */
@@ -82,6 +97,7 @@ struct kvmrun_start_info {
 	uint32_t tty;         /* KVMRUN_TTY_*: which of kvmrun's fds 0-2 are
 			       * terminals (the guest's fds 0-2 are them) */
 	uint32_t reserved;    /* zero */
+	struct kvmrun_program program;
 	/* Sorted by base, not overlapping, covering all guest RAM exactly. */
 	struct kvmrun_mem_entry mem[KVMRUN_MAX_MEM_ENTRIES];
 	struct kvmrun_dev_entry dev[KVMRUN_MAX_DEV_ENTRIES];
@@ -99,9 +115,11 @@ _Static_assert(__builtin_offsetof(struct kvmrun_start_info, tsc_khz) == 52, "tsc
 _Static_assert(__builtin_offsetof(struct kvmrun_start_info, clock_tsc) == 56, "clock_tsc");
 _Static_assert(__builtin_offsetof(struct kvmrun_start_info, random) == 72, "random");
 _Static_assert(__builtin_offsetof(struct kvmrun_start_info, tty) == 88, "tty");
-_Static_assert(__builtin_offsetof(struct kvmrun_start_info, mem) == 96, "mem");
-_Static_assert(__builtin_offsetof(struct kvmrun_start_info, dev) == 96 + 24 * 64, "dev");
-_Static_assert(sizeof(struct kvmrun_start_info) == 96 + 24 * 64 + 16 * 8, "start_info size");
+_Static_assert(sizeof(struct kvmrun_program) == 32, "program size");
+_Static_assert(__builtin_offsetof(struct kvmrun_start_info, program) == 96, "program");
+_Static_assert(__builtin_offsetof(struct kvmrun_start_info, mem) == 128, "mem");
+_Static_assert(__builtin_offsetof(struct kvmrun_start_info, dev) == 128 + 24 * 64, "dev");
+_Static_assert(sizeof(struct kvmrun_start_info) == 128 + 24 * 64 + 16 * 8, "start_info size");
 _Static_assert(sizeof(struct kvmrun_start_info) < KVMRUN_START_INFO_SIZE, "fits its area");
 
 #endif

@@ -109,11 +109,11 @@ run_libc() {
 		run_libc $bits abort
 		assert_status 134 # stdout flushed by the guest first: abort() itself does not
 		[[ "$output" == "abort: before" ]]
-		[[ "$stderr" == "kvmrun: app killed by signal 6 (Aborted)" ]]
+		[[ "$stderr" == "kvmrun: app killed by signal 6 (SIGABRT)" ]]
 		run_libc $bits raise 15
 		assert_status 143
 		[[ "$output" == "raise: before" ]]
-		[[ "$stderr" == "kvmrun: app killed by signal 15 (Terminated)" ]]
+		[[ "$stderr" == "kvmrun: app killed by signal 15 (SIGTERM)" ]]
 		run_libc $bits raise 28 # SIGWINCH: ignored by default
 		assert_status 0
 		[[ "$output" == $'raise: before\nraise: returned' ]]

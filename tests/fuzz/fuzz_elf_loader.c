@@ -184,9 +184,12 @@ static void check_app(const struct elf_app *app, const uint8_t *d, size_t size,
 	raw_header(d, size, &r);
 	require(app->bits == (r.is64 ? 64u : 32u), "bits %u for ELFCLASS%d", app->bits, r.is64 ? 64 : 32);
 	require(r.machine == (r.is64 ? EM_X86_64 : EM_386), "e_machine %u", r.machine);
-	require(r.type == ET_EXEC, "e_type %u", r.type);
+	int program = app->kind == ELF_LINUX_PROGRAM;
+	require(app->kind == ELF_KVMRUN_APP || program, "kind %d", app->kind);
+	require(r.type == ET_EXEC || (program && r.type == ET_DYN), "e_type %u", r.type);
+	require(r.type == ET_DYN || app->load_bias == 0, "a load bias for ET_EXEC");
 	require(r.version == EV_CURRENT, "e_version %u", r.version);
-	require(app->entry == r.entry, "entry 0x%llx, e_entry 0x%llx",
+	require(app->entry == r.entry + app->load_bias, "entry 0x%llx, e_entry 0x%llx",
 		(unsigned long long)app->entry, (unsigned long long)r.entry);
 
 	/* The table, as the file states it, lies inside the image. */
@@ -204,19 +207,20 @@ static void check_app(const struct elf_app *app, const uint8_t *d, size_t size,
 		struct raw_phdr ph;
 
 		raw_phdr(d, &r, i, &ph);
-		require(ph.type != PT_INTERP && ph.type != PT_DYNAMIC, "phdr %llu: type %u",
+		require(ph.type != PT_INTERP && (program || ph.type != PT_DYNAMIC), "phdr %llu: type %u",
 			(unsigned long long)i, ph.type);
 		if (ph.type != PT_LOAD)
 			continue;
 		require(ph.filesz <= ph.memsz, "phdr %llu: filesz > memsz", (unsigned long long)i);
 		require(ph.offset <= size && ph.filesz <= size - ph.offset,
 			"phdr %llu: file range outside the image", (unsigned long long)i);
-		require(ph.vaddr == ph.paddr, "phdr %llu: vaddr != paddr", (unsigned long long)i);
+		require(program || ph.vaddr == ph.paddr, "phdr %llu: vaddr != paddr", (unsigned long long)i);
 		if (ph.memsz == 0)
 			continue;
 		require(n < app->nseg, "phdr %llu: a PT_LOAD the app lacks", (unsigned long long)i);
 		const struct elf_segment *s = &app->seg[n++];
-		require(s->gpa == ph.paddr && s->memsz == ph.memsz && s->filesz == ph.filesz &&
+		require(s->gpa == (program ? ph.vaddr + app->load_bias : ph.paddr) &&
+			s->memsz == ph.memsz && s->filesz == ph.filesz &&
 			s->offset == ph.offset && s->pflags == ph.flags,
 			"segment %u differs from phdr %llu", n - 1, (unsigned long long)i);
 	}
@@ -252,12 +256,32 @@ static void check_app(const struct elf_app *app, const uint8_t *d, size_t size,
 	}
 	require(entry_ok, "entry 0x%llx outside every executable segment",
 		(unsigned long long)app->entry);
+	if (!program)
+		return;
+	/* A program's headers as loaded (AT_PHDR) are in a segment's file
+	 * part, and its break is past every segment. */
+	require(app->phnum == r.phnum && app->phent == entsize, "phnum %u, phent %u", app->phnum,
+		app->phent);
+	int phdr_ok = 0;
+	for (unsigned i = 0; i < app->nseg; i++) {
+		const struct elf_segment *s = &app->seg[i];
+		require(app->brk >= s->gpa + s->memsz, "break 0x%llx below segment %u",
+			(unsigned long long)app->brk, i);
+		if (app->phdr >= s->gpa && app->phdr - s->gpa <= s->filesz &&
+		    r.phnum * entsize <= s->filesz - (app->phdr - s->gpa) &&
+		    memcmp(d + s->offset + (app->phdr - s->gpa), d + r.phoff, r.phnum * entsize) == 0)
+			phdr_ok = 1;
+	}
+	require(app->brk % PAGE == 0, "break 0x%llx not page-aligned", (unsigned long long)app->brk);
+	require(phdr_ok, "AT_PHDR 0x%llx is not the program headers", (unsigned long long)app->phdr);
 }
 
 /* Field by field: the structures' padding is not part of the result. */
 static int same_app(const struct elf_app *a, const struct elf_app *b)
 {
-	if (a->bits != b->bits || a->entry != b->entry || a->nseg != b->nseg)
+	if (a->kind != b->kind || a->bits != b->bits || a->entry != b->entry ||
+	    a->nseg != b->nseg || a->load_bias != b->load_bias || a->phdr != b->phdr ||
+	    a->brk != b->brk || a->phnum != b->phnum)
 		return 0;
 	for (unsigned i = 0; i < a->nseg; i++) {
 		const struct elf_segment *x = &a->seg[i], *y = &b->seg[i];

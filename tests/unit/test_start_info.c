@@ -23,7 +23,7 @@ static void test_abi_layout(void **state)
 	(void)state;
 	assert_int_equal(KVMRUN_START_INFO_MAGIC, 0x524d564b);
 	assert_memory_equal(&(uint32_t){ KVMRUN_START_INFO_MAGIC }, "KVMR", 4);
-	assert_int_equal(KVMRUN_ABI_VERSION, 3);
+	assert_int_equal(KVMRUN_ABI_VERSION, 4);
 
 	assert_int_equal(offsetof(struct kvmrun_start_info, magic), 0);
 	assert_int_equal(offsetof(struct kvmrun_start_info, abi_version), 4);
@@ -41,10 +41,16 @@ static void test_abi_layout(void **state)
 	assert_int_equal(offsetof(struct kvmrun_start_info, random), 72);
 	assert_int_equal(offsetof(struct kvmrun_start_info, tty), 88);
 	assert_int_equal(offsetof(struct kvmrun_start_info, reserved), 92);
-	assert_int_equal(offsetof(struct kvmrun_start_info, mem), 96);
-	assert_int_equal(offsetof(struct kvmrun_start_info, dev), 96 + 24 * 64);
-	assert_int_equal(offsetof(struct kvmrun_start_info, dev), 1632);
-	assert_int_equal(sizeof(struct kvmrun_start_info), 1760);
+	assert_int_equal(offsetof(struct kvmrun_start_info, program), 96);
+	assert_int_equal(offsetof(struct kvmrun_start_info, program.entry), 96);
+	assert_int_equal(offsetof(struct kvmrun_start_info, program.phdr), 104);
+	assert_int_equal(offsetof(struct kvmrun_start_info, program.brk), 112);
+	assert_int_equal(offsetof(struct kvmrun_start_info, program.phnum), 120);
+	assert_int_equal(offsetof(struct kvmrun_start_info, program.phent), 124);
+	assert_int_equal(offsetof(struct kvmrun_start_info, mem), 128);
+	assert_int_equal(offsetof(struct kvmrun_start_info, dev), 128 + 24 * 64);
+	assert_int_equal(offsetof(struct kvmrun_start_info, dev), 1664);
+	assert_int_equal(sizeof(struct kvmrun_start_info), 1792);
 	assert_true(sizeof(struct kvmrun_start_info) < KVMRUN_START_INFO_SIZE);
 
 	assert_int_equal(sizeof(struct kvmrun_mem_entry), 24);
@@ -77,6 +83,7 @@ static void test_abi_layout(void **state)
 	assert_int_equal(KVMRUN_MEM_GDT, 5);
 	assert_int_equal(KVMRUN_MEM_STACK, 6);
 	assert_int_equal(KVMRUN_MEM_RESERVED, 7);
+	assert_int_equal(KVMRUN_MEM_PROGRAM, 8);
 	assert_int_equal(KVMRUN_MEM_F_READ_ONLY, 1);
 	assert_int_equal(KVMRUN_MEM_F_EXEC, 2);
 }
@@ -204,7 +211,7 @@ static void test_write_64(void **state)
 	/* Stale bytes in the area must not survive. */
 	memset(guest_mem_ptr(&mem, KVMRUN_START_INFO_ADDR, KVMRUN_START_INFO_SIZE), 0xee,
 	       KVMRUN_START_INFO_SIZE);
-	if (start_info_write(&mem, &app, pt, 5, argv, err, sizeof err) != 0)
+	if (start_info_write(&mem, &app, NULL, pt, 5, argv, err, sizeof err) != 0)
 		fail_msg("start_info_write: %s", err);
 	const struct kvmrun_start_info *s = si();
 	assert_int_equal(s->magic, KVMRUN_START_INFO_MAGIC);
@@ -254,7 +261,7 @@ static void test_write_32_no_page_tables(void **state)
 
 	(void)state;
 	app.seg[0] = (struct elf_segment){ 0x100000, 0x3000, 0x2000, 0x1000, PF_R | PF_W | PF_X };
-	if (start_info_write(&mem, &app, 0, 1, argv, err, sizeof err) != 0)
+	if (start_info_write(&mem, &app, NULL, 0, 1, argv, err, sizeof err) != 0)
 		fail_msg("start_info_write: %s", err);
 	const struct kvmrun_start_info *s = si();
 	check_covers_ram(s);
@@ -283,7 +290,7 @@ static void test_write_5g(void **state)
 	(void)state;
 	assert_int_equal(guest_mem_alloc(&m, 5 * GIB, err, sizeof err), 0);
 	app.seg[3] = (struct elf_segment){ 4 * GIB + 0x1000, 0x10, 0x10, 0x4000, PF_R | PF_W };
-	if (start_info_write(&m, &app, 8 * PAGE, 1, argv, err, sizeof err) != 0)
+	if (start_info_write(&m, &app, NULL, 8 * PAGE, 1, argv, err, sizeof err) != 0)
 		fail_msg("start_info_write: %s", err);
 	const struct kvmrun_start_info *s = guest_mem_ptr(&m, KVMRUN_START_INFO_ADDR,
 							  KVMRUN_START_INFO_SIZE);
@@ -320,7 +327,7 @@ static void test_write_no_args(void **state)
 	char err[ERRLEN] = "";
 
 	(void)state;
-	assert_int_equal(start_info_write(&mem, &app, 6 * PAGE, 0, argv, err, sizeof err), 0);
+	assert_int_equal(start_info_write(&mem, &app, NULL, 6 * PAGE, 0, argv, err, sizeof err), 0);
 	assert_int_equal(si()->argc, 0);
 	assert_int_equal(si()->args_size, 0);
 }
@@ -334,15 +341,15 @@ static void test_max_args(void **state)
 	(void)state;
 	for (unsigned i = 0; i <= KVMRUN_MAX_ARGS; i++)
 		argv[i] = "x";
-	if (start_info_write(&mem, &app, 6 * PAGE, KVMRUN_MAX_ARGS, argv, err, sizeof err) != 0)
+	if (start_info_write(&mem, &app, NULL, 6 * PAGE, KVMRUN_MAX_ARGS, argv, err, sizeof err) != 0)
 		fail_msg("256 arguments: %s", err);
 	check_args(si(), KVMRUN_MAX_ARGS, argv);
 
-	assert_int_equal(start_info_write(&mem, &app, 6 * PAGE, KVMRUN_MAX_ARGS + 1, argv, err,
+	assert_int_equal(start_info_write(&mem, &app, NULL, 6 * PAGE, KVMRUN_MAX_ARGS + 1, argv, err,
 					  sizeof err), -1);
 	assert_contains(err, "too many arguments for the app: 257 (at most 256)");
 
-	assert_int_equal(start_info_write(&mem, &app, 6 * PAGE, -1, argv, err, sizeof err), -1);
+	assert_int_equal(start_info_write(&mem, &app, NULL, 6 * PAGE, -1, argv, err, sizeof err), -1);
 	assert_contains(err, "too many arguments");
 }
 
@@ -356,7 +363,7 @@ static void test_env(void **state)
 	char err[ERRLEN] = "";
 
 	(void)state;
-	assert_int_equal(start_info_write(&mem, &app, 6 * PAGE, 2, argv, err, sizeof err), 0);
+	assert_int_equal(start_info_write(&mem, &app, NULL, 6 * PAGE, 2, argv, err, sizeof err), 0);
 	assert_int_equal(si()->envc, 0);
 	assert_int_equal(start_info_add_env(&mem, 3, env, err, sizeof err), 0);
 	const struct kvmrun_start_info *s = si();
@@ -374,7 +381,7 @@ static void test_env(void **state)
 	assert_non_null(big);
 	memset(big, 'v', ARGS_CAP - 1);
 	big[ARGS_CAP - 1] = '\0';
-	assert_int_equal(start_info_write(&mem, &app, 6 * PAGE, 2, argv, err, sizeof err), 0);
+	assert_int_equal(start_info_write(&mem, &app, NULL, 6 * PAGE, 2, argv, err, sizeof err), 0);
 	const char *one[] = { big };
 	assert_int_equal(start_info_add_env(&mem, 1, one, err, sizeof err), -1);
 	assert_contains(err, "the app's arguments and environment are too long");
@@ -402,7 +409,7 @@ static void test_host(void **state)
 	};
 
 	(void)state;
-	assert_int_equal(start_info_write(&mem, &app, 6 * PAGE, 1, argv, err, sizeof err), 0);
+	assert_int_equal(start_info_write(&mem, &app, NULL, 6 * PAGE, 1, argv, err, sizeof err), 0);
 	const struct kvmrun_start_info *s = si();
 	assert_int_equal(s->tsc_khz, 0);
 	assert_int_equal(s->clock_tsc, 0);
@@ -433,7 +440,7 @@ static void test_args_too_long(void **state)
 	memset(full, 'a', ARGS_CAP - 1);
 	full[ARGS_CAP - 1] = '\0';
 	char *one[] = { full };
-	if (start_info_write(&mem, &app, 6 * PAGE, 1, one, err, sizeof err) != 0)
+	if (start_info_write(&mem, &app, NULL, 6 * PAGE, 1, one, err, sizeof err) != 0)
 		fail_msg("an argument of %zu bytes: %s", ARGS_CAP - 1, err);
 	check_args(si(), 1, one);
 
@@ -443,7 +450,7 @@ static void test_args_too_long(void **state)
 	memset(over, 'b', ARGS_CAP);
 	over[ARGS_CAP] = '\0';
 	char *two[] = { over };
-	assert_int_equal(start_info_write(&mem, &app, 6 * PAGE, 1, two, err, sizeof err), -1);
+	assert_int_equal(start_info_write(&mem, &app, NULL, 6 * PAGE, 1, two, err, sizeof err), -1);
 	assert_contains(err, want);
 
 	/* Many short ones that add up. */
@@ -454,7 +461,7 @@ static void test_args_too_long(void **state)
 	piece[99] = '\0';
 	for (unsigned i = 0; i < KVMRUN_MAX_ARGS; i++)
 		many[i] = piece;
-	assert_int_equal(start_info_write(&mem, &app, 6 * PAGE, KVMRUN_MAX_ARGS, many, err,
+	assert_int_equal(start_info_write(&mem, &app, NULL, 6 * PAGE, KVMRUN_MAX_ARGS, many, err,
 					  sizeof err), -1);
 	assert_contains(err, want);
 	free(full);
@@ -475,7 +482,7 @@ static void test_ram_too_small(void **state)
 	guest_mem_layout(&tiny, sizeof ram);
 	tiny.host = ram;
 	app.nseg = 0;
-	assert_int_equal(start_info_write(&tiny, &app, 0, 1, argv, err, sizeof err), -1);
+	assert_int_equal(start_info_write(&tiny, &app, NULL, 0, 1, argv, err, sizeof err), -1);
 	assert_contains(err, "guest RAM too small for start_info");
 }
 

@@ -1,0 +1,79 @@
+#include "boot_image.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "diag.h"
+
+#define PAGE 4096ull
+
+/* Page-rounded [lo, hi) of all of an image's segments. */
+static void image_span(const struct elf_app *a, uint64_t *lo, uint64_t *hi)
+{
+	*lo = UINT64_MAX;
+	*hi = 0;
+	for (unsigned i = 0; i < a->nseg; i++) {
+		uint64_t s = a->seg[i].gpa & ~(PAGE - 1);
+		uint64_t e = (a->seg[i].gpa + a->seg[i].memsz + PAGE - 1) & ~(PAGE - 1);
+		if (s < *lo)
+			*lo = s;
+		if (e > *hi)
+			*hi = e;
+	}
+}
+
+static int check_kernel(const struct boot_image *b, const char *arch, char *err, size_t errlen)
+{
+	if (b->kernel.kind != ELF_KVMRUN_APP || b->kernel.bits != b->program.bits) {
+		diag_set(err, errlen, "the %s guest kernel built into kvmrun is not one", arch);
+		return -1;
+	}
+	uint64_t lo, hi;
+	image_span(&b->kernel, &lo, &hi);
+	for (unsigned i = 0; i < b->program.nseg; i++) {
+		const struct elf_segment *s = &b->program.seg[i];
+		/* Pages, not bytes: the kernel's and the program's pages are
+		 * told apart in the memory map. */
+		uint64_t s_lo = s->gpa & ~(PAGE - 1), s_hi = (s->gpa + s->memsz + PAGE - 1) & ~(PAGE - 1);
+		if (s_lo < hi && lo < s_hi) {
+			diag_set(err, errlen, "the program's segment at [0x%" PRIx64 ", 0x%" PRIx64 ") "
+				 "overlaps kvmrun's guest kernel [0x%" PRIx64 ", 0x%" PRIx64 "); static "
+				 "programs must be linked at or above 0x%" PRIx64, s->gpa,
+				 s->gpa + s->memsz, lo, hi, hi);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int boot_image_plan(struct boot_image *b, const struct elf_app *app, const char *app_file,
+		    const struct guest_mem *mem, const struct guest_kernel kernels[2],
+		    char *err, size_t errlen)
+{
+	memset(b, 0, sizeof *b);
+	if (app->kind == ELF_KVMRUN_APP) {
+		b->kernel = *app;
+		b->kernel_file = app_file;
+		return 0;
+	}
+	const char *arch = app->bits == 64 ? "x86-64" : "i386";
+	const struct guest_kernel *k = &kernels[app->bits == 64];
+	char why[256];
+
+	b->has_program = true;
+	b->program = *app;
+	b->program_file = app_file;
+	if (elf_check_image(k->image, (size_t)k->size, mem, &b->kernel, why, sizeof why) < 0) {
+		diag_set(err, errlen, "the %s guest kernel built into kvmrun: %s", arch, why);
+		return -1;
+	}
+	b->kernel_file = k->image;
+	return check_kernel(b, arch, err, errlen);
+}
+
+void boot_image_copy(const struct boot_image *b, const struct guest_mem *mem)
+{
+	elf_copy_segments(&b->kernel, b->kernel_file, mem);
+	if (b->has_program)
+		elf_copy_segments(&b->program, b->program_file, mem);
+}
