@@ -23,6 +23,9 @@
  *   calls N      N clock_gettime() and N getpid() calls (for --stats: they
  *                must cost no VM exit)
  *   limits       getrlimit/setrlimit, sysinfo, prctl's name
+ *   args ...     the arguments after the scenario's name, and the environment
+ *   exit N       returns N from main
+ *   exe          readlink("/proc/self/exe"): absolute, and names argv[0]
  */
 #include <errno.h>
 #include <math.h>
@@ -379,6 +382,41 @@ static int limits_case(int argc, char **argv)
 	return 0;
 }
 
+extern char **environ;
+
+static int args_case(int argc, char **argv)
+{
+	for (int i = 2; i < argc; i++)
+		printf("arg %d: %s\n", i - 2, argv[i]);
+	for (char **e = environ; *e; e++)
+		printf("env: %s\n", *e);
+	return 0;
+}
+
+static int exit_case(int argc, char **argv)
+{
+	return argc > 2 ? atoi(argv[2]) : 0;
+}
+
+static int exe_case(int argc, char **argv)
+{
+	char buf[4096];
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+	const char *base = strrchr(argv[0], '/');
+
+	(void)argc;
+	CHECK(n > 0);
+	if (n <= 0)
+		return 1;
+	buf[n] = 0;
+	base = base ? base + 1 : argv[0];
+	CHECK(buf[0] == '/');
+	CHECK(n >= (ssize_t)strlen(base) && strcmp(buf + n - strlen(base), base) == 0);
+	CHECK(readlink("/proc/self/cwd", buf, sizeof buf) == -1);
+	printf("exe: ok\n");
+	return 0;
+}
+
 static const struct scenario {
 	const char *name;
 	int (*run)(int argc, char **argv);
@@ -389,6 +427,7 @@ static const struct scenario {
 	{ "random", random_case }, { "abort", abort_case },	  { "raise", raise_case },
 	{ "refused", refused_case }, { "efault", efault_case }, { "mmap", mmap_case },
 	{ "uname", uname_case },   { "calls", calls_case },   { "limits", limits_case },
+	{ "args", args_case },     { "exit", exit_case },     { "exe", exe_case },
 };
 
 int main(int argc, char **argv)
