@@ -1,6 +1,7 @@
-/* File descriptors: the app has exactly three, the console's input (0),
- * its output (1) and kvmrun's standard error (2). There are no files:
- * open answers ENOENT, every other descriptor EBADF. */
+/* Reading and writing: every descriptor (fd_table.c) leads to one of the
+ * three console streams, the console's input (kvmrun's stdin), its output
+ * (kvmrun's stdout) and kvmrun's standard error. There are no files: open
+ * answers ENOENT. */
 #include <fcntl.h>
 #include <limits.h>
 #include <string.h>
@@ -16,32 +17,37 @@
 
 #define IOV_MAX_LINUX 1024
 
-static int is_std_fd(long fd)
-{
-	return fd >= 0 && fd <= 2;
-}
-
-/* Whether fd is a terminal, as far as the app can tell: kvmrun's own fd
- * of the same number is one (start_info.tty). */
+/* Whether fd's stream is a terminal, as far as the app can tell: kvmrun's
+ * own fd of the same number is one (start_info.tty). */
 static int fd_is_terminal(long fd)
 {
-	return is_std_fd(fd) && (kvmrun_start_info()->tty >> fd) & 1;
+	int s = fd_stream(fd);
+
+	return s >= 0 && (kvmrun_start_info()->tty >> s) & 1;
+}
+
+/* The output stream fd leads to (1 or 2), or -EBADF. */
+static int out_stream(long fd)
+{
+	int s = fd_stream(fd);
+
+	return s == 1 || s == 2 ? s : -EBADF;
 }
 
 /* Output goes out when written, as into a pipe (console_io.h). */
 long sys_write(const long *arg)
 {
-	long fd = arg[0];
+	int s = out_stream(arg[0]);
 	size_t len = (size_t)arg[2];
 
-	if (fd != 1 && fd != 2)
-		return -EBADF;
+	if (s < 0)
+		return s;
 	if (len == 0)
 		return 0;
 	if (!user_mem_ok((uintptr_t)arg[1], len))
 		return -EFAULT;
 	struct iovec one = { (void *)arg[1], len };
-	console_writev((int)fd, &one, 1);
+	console_writev(s, &one, 1);
 	return (long)len;
 }
 
@@ -65,17 +71,18 @@ static long check_iov(const struct iovec *iov, long cnt, size_t *total)
 
 long sys_writev(const long *arg)
 {
-	long fd = arg[0], cnt = arg[2];
+	int s = out_stream(arg[0]);
+	long cnt = arg[2];
 	const struct iovec *iov = (const struct iovec *)arg[1];
 	size_t total;
 
-	if (fd != 1 && fd != 2)
-		return -EBADF;
+	if (s < 0)
+		return s;
 	long rc = check_iov(iov, cnt, &total);
 	if (rc < 0)
 		return rc;
 	if (total)
-		console_writev((int)fd, iov, (size_t)cnt);
+		console_writev(s, iov, (size_t)cnt);
 	return (long)total;
 }
 
@@ -91,7 +98,7 @@ long sys_read(const long *arg)
 {
 	size_t len = (size_t)arg[2];
 
-	if (arg[0] != 0)
+	if (fd_stream(arg[0]) != 0)
 		return -EBADF;
 	if (len && !user_mem_ok((uintptr_t)arg[1], len))
 		return -EFAULT;
@@ -105,7 +112,7 @@ long sys_readv(const long *arg)
 	long cnt = arg[2];
 	size_t total;
 
-	if (arg[0] != 0)
+	if (fd_stream(arg[0]) != 0)
 		return -EBADF;
 	long rc = check_iov(iov, cnt, &total);
 	if (rc < 0)
@@ -121,7 +128,7 @@ long sys_ioctl(const long *arg)
 	long fd = arg[0];
 	unsigned long req = (unsigned long)arg[1];
 
-	if (!is_std_fd(fd))
+	if (fd_stream(fd) < 0)
 		return -EBADF;
 	if (!fd_is_terminal(fd))
 		return -ENOTTY;
@@ -131,7 +138,7 @@ long sys_ioctl(const long *arg)
 		unsigned short cols = 80, rows = 24;
 		if (!user_mem_ok((uintptr_t)ws, sizeof *ws))
 			return -EFAULT;
-		if (!console_is_terminal(fd == 2 ? 2 : 1, &cols, &rows) || !cols || !rows)
+		if (!console_is_terminal(fd_stream(fd) == 2 ? 2 : 1, &cols, &rows) || !cols || !rows)
 			cols = 80, rows = 24;
 		memset(ws, 0, sizeof *ws);
 		ws->ws_col = cols;
@@ -156,7 +163,7 @@ long sys_ioctl(const long *arg)
 	}
 }
 
-/* stat of fds 0-2: a character device when a terminal, a pipe otherwise;
+/* stat of an fd: a character device when a terminal, a pipe otherwise;
  * only the type, mode and block size are filled. The three layouts are
  * the kernel's: x86-64's struct stat, i386's struct stat64, struct statx. */
 static long fill_stat(long fd, void *st, size_t size, size_t mode_off, size_t mode_bytes,
@@ -165,7 +172,7 @@ static long fill_stat(long fd, void *st, size_t size, size_t mode_off, size_t mo
 	uint32_t mode = fd_is_terminal(fd) ? S_IFCHR | 0620 : S_IFIFO | 0600;
 	uint32_t blksize = 4096;
 
-	if (!is_std_fd(fd))
+	if (fd_stream(fd) < 0)
 		return -EBADF;
 	if (!user_mem_ok((uintptr_t)st, size))
 		return -EFAULT;
@@ -218,13 +225,7 @@ long sys_statx(const long *arg)
 
 long sys_lseek(const long *arg)
 {
-	return is_std_fd(arg[0]) ? -ESPIPE : -EBADF;
-}
-
-/* Closing 0-2 is accepted and changes nothing: the console stays. */
-long sys_close(const long *arg)
-{
-	return is_std_fd(arg[0]) ? 0 : -EBADF;
+	return fd_stream(arg[0]) >= 0 ? -ESPIPE : -EBADF;
 }
 
 /* open, stat, access, readlink and the like: no path names a file. */
@@ -282,22 +283,4 @@ long sys_getcwd(const long *arg)
 		return -EFAULT;
 	memcpy((char *)arg[0], "/", 2);
 	return 2;
-}
-
-long sys_fcntl(const long *arg)
-{
-	long fd = arg[0];
-
-	if (!is_std_fd(fd))
-		return -EBADF;
-	switch (arg[1]) {
-	case F_GETFD:
-	case F_SETFD:
-	case F_SETFL:
-		return 0;
-	case F_GETFL:
-		return fd == 0 ? O_RDONLY : O_WRONLY;
-	default:
-		return -EINVAL;
-	}
 }

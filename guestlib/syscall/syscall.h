@@ -45,12 +45,22 @@ long sys_fstat(const long *arg);
 long sys_fstatat(const long *arg);
 long sys_statx(const long *arg);
 long sys_lseek(const long *arg);
-long sys_close(const long *arg);
 long sys_no_such_file(const long *arg);
 long sys_getcwd(const long *arg);
 long sys_readlink(const long *arg);
 long sys_readlinkat(const long *arg);
+
+/* fd_table.c */
+long sys_close(const long *arg);
 long sys_fcntl(const long *arg);
+int fd_stream(long fd); /* 0, 1, 2: the console stream fd leads to; -1 if closed */
+long sys_dup(const long *arg);
+long sys_dup2(const long *arg);
+long sys_dup3(const long *arg);
+
+/* network.c */
+long sys_socket(const long *arg);
+long sys_socketcall(const long *arg);
 
 /* memory.c */
 long sys_brk(const long *arg);

@@ -13,8 +13,8 @@
 #define SYSCALL_TABLE_SIZE 512
 
 static const syscall_handler table[SYSCALL_TABLE_SIZE] = {
-	/* io.c: the console is fds 0-2; there are no files, and the root is
-	 * the only directory */
+	/* io.c, fd_table.c: every fd leads to a console stream; there are no
+	 * files, and the root is the only directory */
 	[SYS_read] = sys_read,
 	[SYS_readv] = sys_readv,
 	[SYS_write] = sys_write,
@@ -23,6 +23,9 @@ static const syscall_handler table[SYSCALL_TABLE_SIZE] = {
 	[SYS_lseek] = sys_lseek,
 	[SYS_close] = sys_close,
 	[SYS_fcntl] = sys_fcntl,
+	[SYS_dup] = sys_dup,
+	[SYS_dup2] = sys_dup2,
+	[SYS_dup3] = sys_dup3,
 	[SYS_statx] = sys_statx,
 	[SYS_getcwd] = sys_getcwd,
 	[SYS_open] = sys_no_such_file,
@@ -44,6 +47,13 @@ static const syscall_handler table[SYSCALL_TABLE_SIZE] = {
 #else
 	[SYS_fstat] = sys_fstat,
 	[SYS_newfstatat] = sys_fstatat,
+#endif
+
+	/* network.c: there is none */
+	[SYS_socket] = sys_socket,
+	[SYS_socketpair] = sys_socket,
+#ifdef SYS_socketcall /* i386: the calls multiplexed */
+	[SYS_socketcall] = sys_socketcall,
 #endif
 
 	/* memory.c: anonymous memory from guest RAM */

@@ -77,6 +77,15 @@ run_libc() {
 	done
 }
 
+@test "dup, dup2, dup3, F_DUPFD: descriptors lead to the console streams, as a shell's redirections need" {
+	for bits in 32 64; do
+		run_libc $bits dup
+		assert_status 0
+		[[ "$output" == $'to stdout\ndup: ok' ]]
+		[[ "$stderr" == $'to stderr\ndup of 2\n1 is 2' ]]
+	done
+}
+
 @test "clocks: CLOCK_MONOTONIC never goes back; a 50 ms sleep takes 50 ms; the wall clock is the host's" {
 	for bits in 32 64; do
 		run_libc $bits clock

@@ -58,6 +58,18 @@ run_program() {
 	done
 }
 
+@test "dup, dup2, dup3, F_DUPFD: redirections of stdout and stderr, as the host build makes them" {
+	run --separate-stderr "$GUESTS/libc-host" dup </dev/null
+	assert_status 0
+	local want=$output want_err=$stderr
+	[[ "$want" == $'to stdout\ndup: ok' && "$want_err" == $'to stderr\ndup of 2\n1 is 2' ]]
+	for flavour in "${FLAVOURS[@]}"; do
+		run_program $flavour dup
+		assert_status 0
+		[[ "$output" == "$want" && "$stderr" == "$want_err" ]] || { echo "$flavour: $output / $stderr"; return 1; }
+	done
+}
+
 @test "stdin to its end from a pipe; malloc up to near --mem and again; mmap, mremap, EFAULT" {
 	local in=$BATS_TEST_TMPDIR/in
 	head -c 200000 /dev/urandom | base64 >"$in"

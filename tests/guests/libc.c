@@ -26,8 +26,10 @@
  *   args ...     the arguments after the scenario's name, and the environment
  *   exit N       returns N from main
  *   exe          readlink("/proc/self/exe"): absolute, and names argv[0]
+ *   dup          dup, dup2, dup3, F_DUPFD: a shell's redirections of 1 and 2
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -417,6 +419,34 @@ static int exe_case(int argc, char **argv)
 	return 0;
 }
 
+static int dup_case(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	fflush(stdout);
+	int saved = fcntl(1, F_DUPFD_CLOEXEC, 10);
+	CHECK(saved >= 10);
+	CHECK(fcntl(saved, F_GETFD) == FD_CLOEXEC && fcntl(1, F_GETFD) == 0);
+	CHECK(dup2(2, 1) == 1);
+	CHECK(write(1, "to stderr\n", 10) == 10);
+	CHECK(dup2(saved, 1) == 1 && close(saved) == 0);
+	CHECK(write(1, "to stdout\n", 10) == 10);
+	int d = dup(2);
+	CHECK(d >= 3 && write(d, "dup of 2\n", 9) == 9 && close(d) == 0);
+	CHECK(write(d, "x", 1) == -1 && errno == EBADF);
+	CHECK(close(d) == -1 && errno == EBADF);
+	CHECK(dup3(1, 1, 0) == -1 && errno == EINVAL);
+	CHECK(dup2(1, 1) == 1 && dup2(77, 5) == -1 && errno == EBADF);
+	CHECK(dup2(0, 4) == 4 && (fcntl(4, F_GETFL) & O_ACCMODE) == (fcntl(0, F_GETFL) & O_ACCMODE));
+	CHECK(close(4) == 0);
+	/* fd 1 closed: writes fail, and a new descriptor takes its number. */
+	int keep = dup(1);
+	CHECK(keep >= 3 && close(1) == 0 && write(1, "x", 1) == -1 && errno == EBADF);
+	CHECK(dup(2) == 1 && write(1, "1 is 2\n", 7) == 7);
+	CHECK(dup2(keep, 1) == 1 && close(keep) == 0);
+	printf("dup: %s\n", failed ? "FAIL" : "ok");
+	return 0;
+}
+
 static const struct scenario {
 	const char *name;
 	int (*run)(int argc, char **argv);
@@ -428,6 +458,7 @@ static const struct scenario {
 	{ "refused", refused_case }, { "efault", efault_case }, { "mmap", mmap_case },
 	{ "uname", uname_case },   { "calls", calls_case },   { "limits", limits_case },
 	{ "args", args_case },     { "exit", exit_case },     { "exe", exe_case },
+	{ "dup", dup_case },
 };
 
 int main(int argc, char **argv)
