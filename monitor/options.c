@@ -6,11 +6,11 @@
 #include "diag.h"
 
 const char options_usage[] =
-	"usage: kvmrun [options] [--] app.elf [args...]\n"
+	"usage: kvmrun [options] [--] program [args...]\n"
 	"\n"
-	"Boot app.elf, an ELF32 i386 or ELF64 x86-64 program linked against the\n"
-	"kvmrun guest runtime, in a fresh single-purpose KVM virtual machine and\n"
-	"exit with the app's exit status.\n"
+	"Boot program, an ELF32 i386 or ELF64 x86-64 app linked against the kvmrun\n"
+	"guest runtime (kvmrun-cc) or a static Linux program, in a fresh\n"
+	"single-purpose KVM virtual machine and exit with its exit status.\n"
 	"\n"
 	"options:\n"
 	"  --env=NAME=VALUE  set a variable of the guest's environment (repeatable;\n"
@@ -37,9 +37,9 @@ const char options_usage[] =
 	"  124 the --timeout was reached\n"
 	"  125 kvmrun itself failed (bad usage, KVM unavailable, host error; among\n"
 	"      them the guest's output could not be written or its input read)\n"
-	"  126 the app is not an ELF kvmrun can boot: not a kvmrun app (no ABI\n"
-	"      note), built for another ABI version, unsafe segments\n"
-	"  127 the app file does not exist\n"
+	"  126 the program is not an ELF kvmrun can boot: built for another ABI\n"
+	"      version, dynamically linked, too big for --mem, unsafe segments\n"
+	"  127 the program file does not exist\n"
 	"  129, 130, 142, 143 stopped by SIGHUP, SIGINT, SIGALRM (without --timeout),\n"
 	"      SIGTERM\n"
 	"  159 kvmrun made a system call its seccomp filter forbids\n";

@@ -167,11 +167,11 @@ note_at() {
 
 @test "another ABI version in the note, or a malformed note: status 126 naming it" {
 	for bits in 64 32; do
-		app $bits v4-$bits.elf
+		app $bits v5-$bits.elf
 		local at
 		at=$(note_at)
-		put "$f" "$at" 4 4
-		rejected 126 "built for kvmrun ABI version 4, but this kvmrun runs version 3: rebuild the app with this kvmrun's guest runtime"
+		put "$f" "$at" 4 5
+		rejected 126 "built for kvmrun ABI version 5, but this kvmrun runs version 4: rebuild the app with this kvmrun's guest runtime"
 		app $bits desc0-$bits.elf
 		put "$f" $(($(note_at) - 8 - 8)) 4 0 # n_descsz
 		rejected 126 "malformed kvmrun ABI note: a descriptor of 0 bytes (expected 4)"

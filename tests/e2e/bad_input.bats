@@ -92,7 +92,7 @@ patch() {
 @test "--help prints usage on stdout and exits 0; --version too" {
 	kvmrun --help
 	assert_status 0
-	[[ "${lines[0]}" == "usage: kvmrun [options] [--] app.elf [args...]" ]]
+	[[ "${lines[0]}" == "usage: kvmrun [options] [--] program [args...]" ]]
 	[[ -z "$stderr" ]]
 	kvmrun -h
 	assert_status 0
