@@ -167,6 +167,16 @@ END {
 		for (i = 1; i <= n && i <= m; i++) a[i] = (a[i] - w[i]) * 1000 / (2 * CALLS)
 		figure("syscall_us", "the same: time per system call, one run", "µs/call", a, n, "", "", "")
 	}
+	split("", a); n = paired_ratio("kvmrun_true_glibc64", "floor", "wall_ms", a)
+	figure("true_glibc_vs_floor", "exec→exit, a static glibc true (gcc -static) under kvmrun / floor", "ratio", a, n, "", "", "glibc's start-up on the guest kernel")
+	split("", a); n = paired_ratio("kvmrun_true_glibc64", "kvmrun_nop64", "wall_ms", a)
+	figure("true_glibc_vs_nop", "the same / kvmrun apps/nop 64-bit", "ratio", a, n, "", "", "")
+	split("", a); n = paired_ratio("kvmrun_true_musl64", "floor", "wall_ms", a)
+	figure("true_musl_vs_floor", "exec→exit, a static musl true (musl-gcc -static) under kvmrun / floor", "ratio", a, n, "", "", "")
+	split("", a); n = paired_ratio("kvmrun_true_musl64", "kvmrun_nop64", "wall_ms", a)
+	figure("true_musl_vs_nop", "the same / kvmrun apps/nop 64-bit", "ratio", a, n, "", "", "")
+	split("", a); n = paired_ratio("busybox_kvmrun", "busybox_host", "wall_ms", a)
+	figure("busybox_sha256_vs_host", "Debian's busybox-static sha256sum of " MIB " MiB on stdin: under kvmrun / as a host process", "ratio", a, n, "", "", "the same binary; the input crosses the virtio console")
 	split("", a); n = paired_ratio("compute64", "compute_host", "wall_ms", a)
 	figure("compute_vs_host", "compute: SHA-256 over " MIB " MiB of generated data, built with kvmrun-cc under kvmrun / built with gcc as a host process", "ratio", a, n, "", "", "start-up included; the guest pays the VM's, the host process exec's")
 
@@ -399,7 +409,7 @@ function write_plot(    rf, rs, wf, ws, vf, k, i, row, lo, hi, v, note, list, nl
 	# the round trips (N exits a run).
 	print "# row case min median max family note" > wf
 	print "# row wall_ms family" > ws
-	nl = split("floor floor_long floor_4g kvmrun_exit0_64 noseccomp_exit0_64 kvmrun_nop32 kvmrun_nop64 kvmrun_nop64_4g qemu " \
+	nl = split("floor floor_long floor_4g kvmrun_exit0_64 noseccomp_exit0_64 kvmrun_nop32 kvmrun_nop64 kvmrun_nop64_4g kvmrun_true_glibc64 kvmrun_true_musl64 qemu " \
 		"hcall64_0 hcall64_n noseccomp_hcall64_n floor_exits floor_long_exits", list, " ")
 	lo = 0; hi = 0; row = 0
 	for (i = 1; i <= nl; i++) {
