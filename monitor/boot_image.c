@@ -36,10 +36,15 @@ static int check_kernel(const struct boot_image *b, const char *arch, char *err,
 		 * told apart in the memory map. */
 		uint64_t s_lo = s->gpa & ~(PAGE - 1), s_hi = (s->gpa + s->memsz + PAGE - 1) & ~(PAGE - 1);
 		if (s_lo < hi && lo < s_hi) {
-			diag_set(err, errlen, "the program's segment at [0x%" PRIx64 ", 0x%" PRIx64 ") "
-				 "overlaps kvmrun's guest kernel [0x%" PRIx64 ", 0x%" PRIx64 "); static "
-				 "programs must be linked at or above 0x%" PRIx64, s->gpa,
-				 s->gpa + s->memsz, lo, hi, hi);
+			if (b->program.load_bias) /* a static PIE: placed, not linked, there */
+				diag_set(err, errlen, "the program placed at 0x%x overlaps kvmrun's guest "
+					 "kernel [0x%" PRIx64 ", 0x%" PRIx64 "): the kernel is too big",
+					 KVMRUN_PIE_BASE, lo, hi);
+			else
+				diag_set(err, errlen, "the program's segment at [0x%" PRIx64 ", 0x%" PRIx64 ") "
+					 "overlaps kvmrun's guest kernel [0x%" PRIx64 ", 0x%" PRIx64 "); static "
+					 "programs must be linked at or above 0x%" PRIx64, s->gpa,
+					 s->gpa + s->memsz, lo, hi, hi);
 			return -1;
 		}
 	}

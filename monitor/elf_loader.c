@@ -12,6 +12,7 @@
 #include <kvmrun/start_info.h>
 
 #include "diag.h"
+#include "options.h" /* MEM_MAX */
 
 /* MiB beyond a program's end that kvmrun suggests when --mem is too small
  * for it: room for the guest kernel's stack and the program's heap. */
@@ -180,7 +181,8 @@ static int segment_address(const GElf_Phdr *ph, size_t index, const struct elf_a
 			   uint64_t *start, char *err, size_t errlen)
 {
 	if (app->kind == ELF_LINUX_PROGRAM) {
-		*start = ph->p_vaddr + app->load_bias; /* the bias keeps it below 2^64 */
+		/* Modulo 2^64, as the bias is; the range is checked after. */
+		*start = ph->p_vaddr + app->load_bias;
 		return 0;
 	}
 	if (ph->p_vaddr != ph->p_paddr) {
@@ -190,6 +192,26 @@ static int segment_address(const GElf_Phdr *ph, size_t index, const struct elf_a
 	}
 	*start = ph->p_paddr;
 	return 0;
+}
+
+/* The --mem that holds [start, end) (not wrapping, not in the hole) with
+ * room to spare: RAM above 4 GiB continues after the hole's gigabyte. */
+static void program_needs_ram(size_t index, uint64_t start, uint64_t end,
+			      const struct guest_mem *mem, char *err, size_t errlen)
+{
+	uint64_t hole = KVMRUN_HIGH_RAM_START - KVMRUN_MMIO_HOLE_START;
+	uint64_t need = end > KVMRUN_HIGH_RAM_START ? end - hole : end;
+	uint64_t mib = (need >> 20) + ((need & ((1u << 20) - 1)) != 0) + PROGRAM_SPARE_MIB;
+
+	if (mib > MEM_MAX >> 20)
+		diag_set(err, errlen, "segment %zu: the program is linked at [0x%llx, 0x%llx), beyond "
+			 "the most RAM kvmrun gives a guest (%llu GiB)", index, (unsigned long long)start,
+			 (unsigned long long)end, MEM_MAX >> 30);
+	else
+		diag_set(err, errlen, "segment %zu: the program is linked at [0x%llx, 0x%llx), past "
+			 "the end of guest RAM (%llu MiB): run it with --mem=%lluM or more", index,
+			 (unsigned long long)start, (unsigned long long)end,
+			 (unsigned long long)(mem->size >> 20), (unsigned long long)mib);
 }
 
 /* A segment past the end of RAM: an app may need a larger --mem; a program
@@ -203,11 +225,7 @@ static int outside_ram(size_t index, uint64_t start, uint64_t end, const struct 
 			 (unsigned long long)start, (unsigned long long)end,
 			 KVMRUN_MMIO_HOLE_START, KVMRUN_HIGH_RAM_START);
 	else if (app->kind == ELF_LINUX_PROGRAM)
-		diag_set(err, errlen, "segment %zu: the program is linked at [0x%llx, 0x%llx), past "
-			 "the end of guest RAM (%llu MiB): run it with --mem=%lluM or more", index,
-			 (unsigned long long)start, (unsigned long long)end,
-			 (unsigned long long)(mem->size >> 20),
-			 (unsigned long long)(((end + (1u << 20) - 1) >> 20) + PROGRAM_SPARE_MIB));
+		program_needs_ram(index, start, end, mem, err, errlen);
 	else
 		diag_set(err, errlen, "segment %zu: memory range [0x%llx, 0x%llx) lies outside guest RAM "
 			 "(%llu MiB; try a larger --mem)", index, (unsigned long long)start,
@@ -244,9 +262,10 @@ static int check_segment(const GElf_Phdr *ph, size_t index, size_t size, const s
 	}
 	if (start < KVMRUN_BOOT_AREA_END) {
 		diag_set(err, errlen, "segment %zu: memory range [0x%llx, 0x%llx) overlaps kvmrun's boot area "
-			 "[0, 0x%x) (start_info, GDT, page tables, stack); link apps at or above 0x%x",
+			 "[0, 0x%x) (start_info, GDT, page tables, stack); link %s at or above 0x%x",
 			 index, (unsigned long long)start, (unsigned long long)end,
-			 KVMRUN_BOOT_AREA_END, KVMRUN_BOOT_AREA_END);
+			 KVMRUN_BOOT_AREA_END, app->kind == ELF_LINUX_PROGRAM ? "programs" : "apps",
+			 KVMRUN_BOOT_AREA_END);
 		return -1;
 	}
 	if (!guest_mem_ptr(mem, start, ph->p_memsz))
@@ -304,15 +323,16 @@ static int check_segments(Elf *elf, size_t phnum, size_t size, const struct gues
 	return 0;
 }
 
-/* The ABI note (include/kvmrun/abi_note.h) among one PT_NOTE segment's
- * notes. Returns 1 when it is there and names this ABI, 0 when the segment
- * holds no kvmrun note, -1 with err set when the note is malformed or names
- * another ABI version. */
+/* Whether a segment's file range lies inside the file. */
 static bool note_in_file(const GElf_Phdr *ph, size_t size)
 {
 	return ph->p_offset <= size && ph->p_filesz <= size - ph->p_offset;
 }
 
+/* The ABI note (include/kvmrun/abi_note.h) among one PT_NOTE segment's
+ * notes. Returns 1 when it is there and names this ABI, 0 when the segment
+ * holds no kvmrun note, -1 with err set when the note is malformed or names
+ * another ABI version. */
 static int find_abi_note(Elf *elf, const GElf_Phdr *ph, size_t index, char *err, size_t errlen)
 {
 	/* gABI: notes in a segment aligned to 8 use 8-byte padding. */

@@ -18,7 +18,8 @@
 #define ELF_MAX_FILE_SIZE (1ull << 30) /* bytes of app file kvmrun reads at most */
 
 struct elf_segment {
-	uint64_t gpa;    /* p_paddr: where it goes in guest-physical memory */
+	uint64_t gpa;    /* where it goes in guest-physical memory: an app's
+			  * p_paddr, a program's p_vaddr + load bias */
 	uint64_t memsz;
 	uint64_t filesz;
 	uint64_t offset; /* p_offset in the file */

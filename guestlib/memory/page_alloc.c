@@ -89,7 +89,7 @@ int page_alloc_init(void)
 
 	/* The bitmap goes at the start of the lowest free range that holds
 	 * it: up to about 13 GiB of RAM, the boot area's free pages below the
-	 * stack, out of the way of brk (up from the app's end) and of the
+	 * stack, out of the way of brk (up from the program's end) and of the
 	 * mappings and the app's stack (down from the top). It is zero, as
 	 * free RAM is, until marked below. */
 	for (uint32_t i = 0; i < n && !bitmap; i++) {

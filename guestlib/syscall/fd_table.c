@@ -2,13 +2,13 @@
  * streams kvmrun gives the guest (its stdin, stdout, stderr: fds 0-2 at
  * start). dup, dup2, dup3 and fcntl's F_DUPFD make more, close removes
  * them, as a shell's redirections need ("echo x >&2" saves fd 1 with
- * F_DUPFD, points it at fd 2's stream, then puts it back). Up to
- * RLIMIT_NOFILE's soft limit (limits.c). */
+ * F_DUPFD, points it at fd 2's stream, then puts it back). New ones stay
+ * below RLIMIT_NOFILE's soft limit (limits.c), as on Linux. */
 #include <fcntl.h>
 
 #include "syscall/syscall.h"
 
-#define FD_MAX 1024
+#define FD_MAX FD_TABLE_SIZE
 #define CLOSED 0xff
 
 /* The stream (0, 1, 2) of each fd, or CLOSED; FD_CLOEXEC per fd (kept and
@@ -41,11 +41,13 @@ static long point(long newfd, long oldfd, int close_on_exec)
  * min past the limit (F_DUPFD's rules). */
 static long lowest_from(long oldfd, long min, int close_on_exec)
 {
+	long limit = limits_open_files();
+
 	if (fd_stream(oldfd) < 0)
 		return -EBADF;
-	if (min < 0 || min >= FD_MAX)
+	if (min < 0 || min >= limit)
 		return -EINVAL;
-	for (long fd = min; fd < FD_MAX; fd++)
+	for (long fd = min; fd < limit; fd++)
 		if (stream[fd] == CLOSED)
 			return point(fd, oldfd, close_on_exec);
 	return -EMFILE;
@@ -58,7 +60,7 @@ long sys_dup(const long *arg)
 
 static long dup_to(long oldfd, long newfd, int close_on_exec)
 {
-	if (fd_stream(oldfd) < 0 || newfd < 0 || newfd >= FD_MAX)
+	if (fd_stream(oldfd) < 0 || newfd < 0 || newfd >= limits_open_files())
 		return -EBADF;
 	return point(newfd, oldfd, close_on_exec);
 }

@@ -239,21 +239,23 @@ long sys_no_such_file(const long *arg)
  * given it (argv[0]), made absolute from the working directory, the root;
  * C libraries read it to find their own file (glibc asserts that the
  * path is absolute). */
-static long read_link(uintptr_t path, uintptr_t buf, size_t size)
+static long read_link(uintptr_t path, uintptr_t buf, int size)
 {
 	const struct kvmrun_start_info *si = kvmrun_start_info();
-	int is_exe = user_string_is(path, "/proc/self/exe");
 
+	if (size <= 0) /* Linux takes bufsiz as an int, checked first */
+		return -EINVAL;
+	int is_exe = user_string_is(path, "/proc/self/exe");
 	if (is_exe < 0)
 		return is_exe;
-	if (!is_exe || si->argc == 0)
+	/* start_info lies in RAM the app may write: checked again here. */
+	if (!is_exe || si->argc == 0 || si->args_size == 0 ||
+	    !user_mem_ok((uintptr_t)si->args_addr, si->args_size))
 		return -ENOENT;
-	if ((long)size <= 0)
-		return -EINVAL;
 	const char *name = (const char *)(uintptr_t)si->args_addr;
 	size_t len = strnlen(name, si->args_size), slash = name[0] != '/';
 	/* Truncated to size, as readlink(2) does, without a NUL. */
-	size_t total = len + slash < size ? len + slash : size;
+	size_t total = len + slash < (size_t)size ? len + slash : (size_t)size;
 	if (!user_mem_ok(buf, total))
 		return -EFAULT;
 	if (slash)
@@ -264,12 +266,12 @@ static long read_link(uintptr_t path, uintptr_t buf, size_t size)
 
 long sys_readlink(const long *arg)
 {
-	return read_link((uintptr_t)arg[0], (uintptr_t)arg[1], (size_t)arg[2]);
+	return read_link((uintptr_t)arg[0], (uintptr_t)arg[1], (int)arg[2]);
 }
 
 long sys_readlinkat(const long *arg)
 {
-	return read_link((uintptr_t)arg[1], (uintptr_t)arg[2], (size_t)arg[3]);
+	return read_link((uintptr_t)arg[1], (uintptr_t)arg[2], (int)arg[3]);
 }
 
 /* The one directory there is: the root. */

@@ -1,6 +1,6 @@
 /* What the machine is and allows: resource limits (recorded, not
- * enforced beyond what the machine enforces itself), sysinfo, prctl's
- * name and dumpable flag. */
+ * enforced beyond what the machine enforces itself, but for the number of
+ * descriptors), sysinfo, prctl's name and dumpable flag. */
 #include <stddef.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -31,7 +31,7 @@ static void init_limits(void)
 		limits[i] = (struct limit64){ INF, INF };
 	limits[RLIMIT_STACK].cur = initial_stack_size();
 	limits[RLIMIT_CORE] = (struct limit64){ 0, INF };
-	limits[RLIMIT_NOFILE] = (struct limit64){ 1024, 4096 };
+	limits[RLIMIT_NOFILE] = (struct limit64){ FD_TABLE_SIZE, FD_TABLE_SIZE };
 	limits[RLIMIT_MEMLOCK] = (struct limit64){ 8u << 20, 8u << 20 };
 	limits_ready = 1;
 }
@@ -47,9 +47,19 @@ static long get_set(long resource, const struct limit64 *new, struct limit64 *ol
 	if (new) {
 		if (new->cur > new->max)
 			return -EINVAL;
+		/* As past Linux's fs.nr_open: the descriptor table's size. */
+		if (resource == RLIMIT_NOFILE && new->max > FD_TABLE_SIZE)
+			return -EPERM;
 		limits[resource] = *new;
 	}
 	return 0;
+}
+
+long limits_open_files(void)
+{
+	if (!limits_ready)
+		init_limits();
+	return (long)limits[RLIMIT_NOFILE].cur;
 }
 
 /* prlimit64(pid, resource, new, old): the app's own (pid 0 or 1). */

@@ -51,7 +51,7 @@ static long do_mmap(uintptr_t addr, size_t len, long prot, long flags, long fd)
 {
 	(void)prot;
 	if (!(flags & MAP_ANONYMOUS))
-		return fd >= 0 && fd <= 2 ? -ENODEV : -EBADF;
+		return fd_stream(fd) >= 0 ? -ENODEV : -EBADF;
 	if ((flags & MAP_TYPE) != MAP_PRIVATE && (flags & MAP_TYPE) != MAP_SHARED)
 		return -EINVAL;
 	if (len == 0 || len > SIZE_MAX - PAGE_SIZE)

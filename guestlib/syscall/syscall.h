@@ -50,7 +50,10 @@ long sys_getcwd(const long *arg);
 long sys_readlink(const long *arg);
 long sys_readlinkat(const long *arg);
 
-/* fd_table.c */
+/* fd_table.c: at most FD_TABLE_SIZE descriptors, fewer when RLIMIT_NOFILE
+ * says so (limits_open_files(), limits.c) */
+#define FD_TABLE_SIZE 1024
+long limits_open_files(void);
 long sys_close(const long *arg);
 long sys_fcntl(const long *arg);
 int fd_stream(long fd); /* 0, 1, 2: the console stream fd leads to; -1 if closed */
@@ -60,6 +63,7 @@ long sys_dup3(const long *arg);
 
 /* network.c */
 long sys_socket(const long *arg);
+long sys_socket_fd(const long *arg);
 long sys_socketcall(const long *arg);
 
 /* memory.c */

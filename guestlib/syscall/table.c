@@ -52,6 +52,24 @@ static const syscall_handler table[SYSCALL_TABLE_SIZE] = {
 	/* network.c: there is none */
 	[SYS_socket] = sys_socket,
 	[SYS_socketpair] = sys_socket,
+	[SYS_connect] = sys_socket_fd,
+	[SYS_bind] = sys_socket_fd,
+	[SYS_listen] = sys_socket_fd,
+	[SYS_accept4] = sys_socket_fd,
+	[SYS_getsockname] = sys_socket_fd,
+	[SYS_getpeername] = sys_socket_fd,
+	[SYS_sendto] = sys_socket_fd,
+	[SYS_recvfrom] = sys_socket_fd,
+	[SYS_sendmsg] = sys_socket_fd,
+	[SYS_recvmsg] = sys_socket_fd,
+	[SYS_sendmmsg] = sys_socket_fd,
+	[SYS_recvmmsg] = sys_socket_fd,
+	[SYS_shutdown] = sys_socket_fd,
+	[SYS_setsockopt] = sys_socket_fd,
+	[SYS_getsockopt] = sys_socket_fd,
+#ifdef SYS_accept /* x86-64 only: i386 has accept4 and socketcall */
+	[SYS_accept] = sys_socket_fd,
+#endif
 #ifdef SYS_socketcall /* i386: the calls multiplexed */
 	[SYS_socketcall] = sys_socketcall,
 #endif

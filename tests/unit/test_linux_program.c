@@ -195,9 +195,22 @@ static void test_needs_more_ram(void **state)
 	eb_add(&spec, PT_LOAD, 0xbfff0000, 0, 0x20000, PF_R | PF_W);
 	rejected_on(&spec, &eb_mem5g, "segment 2: memory range [0xbfff0000, 0xc0010000) lies outside "
 				      "guest RAM, in the MMIO hole");
+	/* Above 4 GiB, RAM continues after the hole's gigabyte. */
+	program(&spec, ELFCLASS64, 0x140000000ull);
+	rejected(&spec, "segment 0: the program is linked at [0x140000000, 0x140001000), past the end "
+			"of guest RAM (64 MiB): run it with --mem=4161M or more");
+	/* Beyond what --mem can give, near 2^64 too. */
+	program(&spec, ELFCLASS64, 0x1100000000ull);
+	rejected(&spec, "beyond the most RAM kvmrun gives a guest (64 GiB)");
+	program(&spec, ELFCLASS64, 0xfffffffffff00000ull);
+	spec.ph[1].vaddr = spec.ph[1].paddr = 0xfffffffffff80000ull;
+	spec.entry = 0xfffffffffff00200ull;
+	rejected(&spec, "segment 0: the program is linked at [0xfffffffffff00000, 0xfffffffffff01000), "
+			"beyond the most RAM kvmrun gives a guest (64 GiB)");
 	/* Below the boot area's end, as for apps. */
 	program(&spec, ELFCLASS64, 0x10000);
-	rejected(&spec, "overlaps kvmrun's boot area");
+	rejected(&spec, "overlaps kvmrun's boot area [0, 0x100000) (start_info, GDT, page tables, "
+			"stack); link programs at or above 0x100000");
 }
 
 /* ---------------------------------------------------- with the guest kernel */
