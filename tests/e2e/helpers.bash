@@ -43,3 +43,36 @@ assert_status() {
 		return 1
 	fi
 }
+
+# The C library test program's scenarios (tests/guests/libc.c), whichever
+# way it runs: RUNNER is a command that runs one scenario ("run_libc 64").
+
+# each_ok RUNNER SCENARIO...: each exits 0 saying "SCENARIO: ok".
+each_ok() {
+	local runner=$1 scenario
+	shift
+	for scenario in "$@"; do
+		$runner "$scenario"
+		assert_status 0 || return 1
+		[[ "$output" == "$scenario: ok" ]] || { echo "$runner $scenario: $output"; return 1; }
+	done
+}
+
+# check_clocks RUNNER: a 50 ms sleep takes 50 ms (less than a second), and
+# the wall clock is the host's, to the second.
+check_clocks() {
+	local runner=$1 ms before after t
+	$runner clock
+	assert_status 0 || return 1
+	[[ "$output" != *FAIL* ]] || { echo "$output"; return 1; }
+	ms=${output#clock: slept }
+	ms=${ms% ms}
+	echo "$runner slept $ms ms"
+	[[ $ms -ge 50 && $ms -lt 1000 ]] || return 1
+	before=$(date +%s)
+	$runner wallclock
+	after=$(date +%s)
+	assert_status 0 || return 1
+	t=${output#wallclock: }
+	[[ $t -ge $((before - 1)) && $t -le $((after + 1)) ]] || { echo "wall clock $t, host $before-$after"; return 1; }
+}

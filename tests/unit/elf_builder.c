@@ -5,6 +5,8 @@
 
 #include <kvmrun/abi_note.h>
 
+#include "../../monitor/elf_loader.h"
+
 struct guest_mem eb_mem, eb_mem5g;
 
 int eb_mem_setup(void **state)
@@ -23,6 +25,18 @@ int eb_mem_teardown(void **state)
 	guest_mem_free(&eb_mem);
 	guest_mem_free(&eb_mem5g);
 	return 0;
+}
+
+int eb_check(struct eb_spec *spec, const struct guest_mem *m, struct elf_app *app, char *err,
+	     size_t errlen)
+{
+	size_t size;
+	char *img = eb_build(spec, &size);
+
+	err[0] = '\0';
+	int rc = elf_check_image(img, size, m, app, err, errlen);
+	free(img);
+	return rc;
 }
 
 uint8_t eb_pattern(uint64_t offset)

@@ -68,6 +68,12 @@ void eb_good(struct eb_spec *spec, unsigned char cls);
  * offsets chosen for EB_AUTO headers are written back into spec. */
 char *eb_build(struct eb_spec *spec, size_t *size);
 
+/* Build spec and check it with the loader (elf_check_image) against m;
+ * the image is freed. err (errlen bytes) is cleared first. */
+struct elf_app;
+int eb_check(struct eb_spec *spec, const struct guest_mem *m, struct elf_app *app, char *err,
+	     size_t errlen);
+
 /* Overwrite size bytes at offset off of a built image, little-endian. */
 void eb_poke(char *image, size_t off, unsigned size, uint64_t value);
 

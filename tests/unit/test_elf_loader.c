@@ -14,17 +14,10 @@
 
 #define ERRLEN 512
 
-/* Build spec and check it against m; the image is freed. */
 static int check_on(struct eb_spec *spec, const struct guest_mem *m, struct elf_app *app,
 		    char *err)
 {
-	size_t size;
-	char *img = eb_build(spec, &size);
-
-	err[0] = '\0';
-	int rc = elf_check_image(img, size, m, app, err, ERRLEN);
-	free(img);
-	return rc;
+	return eb_check(spec, m, app, err, ERRLEN);
 }
 
 static void accepted_on(struct eb_spec *spec, const struct guest_mem *m, struct elf_app *app)

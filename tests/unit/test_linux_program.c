@@ -30,13 +30,7 @@ static void program(struct eb_spec *spec, unsigned char cls, uint64_t base)
 
 static int check(struct eb_spec *spec, const struct guest_mem *m, struct elf_app *app, char *err)
 {
-	size_t size;
-	char *img = eb_build(spec, &size);
-
-	err[0] = '\0';
-	int rc = elf_check_image(img, size, m, app, err, ERRLEN);
-	free(img);
-	return rc;
+	return eb_check(spec, m, app, err, ERRLEN);
 }
 
 static void accepted(struct eb_spec *spec, struct elf_app *app)
