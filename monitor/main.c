@@ -54,7 +54,8 @@ static int read_host(struct vm *vm, struct start_info_host *h, char *err, size_t
 		return -1;
 	}
 	h->clock_realtime_ns = (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
-	if (host_random_fill(h->random, sizeof h->random) != sizeof h->random) {
+	if (host_random_fill(h->random, sizeof h->random) != sizeof h->random ||
+	    host_random_fill(h->entropy, sizeof h->entropy) != sizeof h->entropy) {
 		diag_set(err, errlen, "cannot read random bytes from the host");
 		return -1;
 	}

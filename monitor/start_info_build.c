@@ -136,6 +136,7 @@ void start_info_add_host(const struct guest_mem *mem, const struct start_info_ho
 	si->clock_tsc = h->clock_tsc;
 	si->clock_realtime_ns = h->clock_realtime_ns;
 	memcpy(si->random, h->random, sizeof si->random);
+	memcpy(si->entropy, h->entropy, sizeof si->entropy);
 	si->tty = h->tty;
 }
 

@@ -32,6 +32,7 @@ struct start_info_host {
 	uint64_t clock_tsc;
 	uint64_t clock_realtime_ns;
 	uint8_t random[16];
+	uint8_t entropy[64];
 	uint32_t tty; /* KVMRUN_TTY_* */
 };
 

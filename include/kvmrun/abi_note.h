@@ -17,7 +17,7 @@
 				* 3: the clock, random bytes and the ttys; apps
 				* use musl and Linux system calls;
 				* 4: a static Linux program beside the runtime
-				* (start_info.program) */
+				* (start_info.program); start_info.entropy */
 
 #define KVMRUN_NOTE_NAME "kvmrun"  /* n_name, NUL-terminated: n_namesz 7 */
 #define KVMRUN_NOTE_ABI 1u         /* n_type: the descriptor is the ABI version */

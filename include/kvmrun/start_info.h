@@ -98,6 +98,10 @@ struct kvmrun_start_info {
 			       * terminals (the guest's fds 0-2 are them) */
 	uint32_t reserved;    /* zero */
 	struct kvmrun_program program;
+	uint8_t entropy[64];  /* more from the host's getrandom: the first bytes
+			       * the runtime's getrandom hands out, each once,
+			       * so that a C library's start-up (glibc's malloc
+			       * wants 8) does not start the entropy device */
 	/* Sorted by base, not overlapping, covering all guest RAM exactly. */
 	struct kvmrun_mem_entry mem[KVMRUN_MAX_MEM_ENTRIES];
 	struct kvmrun_dev_entry dev[KVMRUN_MAX_DEV_ENTRIES];
@@ -117,9 +121,10 @@ _Static_assert(__builtin_offsetof(struct kvmrun_start_info, random) == 72, "rand
 _Static_assert(__builtin_offsetof(struct kvmrun_start_info, tty) == 88, "tty");
 _Static_assert(sizeof(struct kvmrun_program) == 32, "program size");
 _Static_assert(__builtin_offsetof(struct kvmrun_start_info, program) == 96, "program");
-_Static_assert(__builtin_offsetof(struct kvmrun_start_info, mem) == 128, "mem");
-_Static_assert(__builtin_offsetof(struct kvmrun_start_info, dev) == 128 + 24 * 64, "dev");
-_Static_assert(sizeof(struct kvmrun_start_info) == 128 + 24 * 64 + 16 * 8, "start_info size");
+_Static_assert(__builtin_offsetof(struct kvmrun_start_info, entropy) == 128, "entropy");
+_Static_assert(__builtin_offsetof(struct kvmrun_start_info, mem) == 192, "mem");
+_Static_assert(__builtin_offsetof(struct kvmrun_start_info, dev) == 192 + 24 * 64, "dev");
+_Static_assert(sizeof(struct kvmrun_start_info) == 192 + 24 * 64 + 16 * 8, "start_info size");
 _Static_assert(sizeof(struct kvmrun_start_info) < KVMRUN_START_INFO_SIZE, "fits its area");
 
 #endif

@@ -13,7 +13,7 @@
  *   math         libm results and strtod
  *   clock        a 50 ms nanosleep, measured on CLOCK_MONOTONIC
  *   wallclock    time(), gettimeofday() and CLOCK_REALTIME, in seconds
- *   random       getrandom() and getentropy()
+ *   random       getrandom() and getentropy(), 104 bytes
  *   abort        abort(): the status of SIGABRT
  *   raise SIG    raise(SIG)
  *   refused      a system call kvmrun does not serve, twice
@@ -261,13 +261,14 @@ static int wallclock_case(int argc, char **argv)
 
 static int random_case(int argc, char **argv)
 {
-	unsigned char a[32], b[32], zero[32] = { 0 };
+	unsigned char a[32], b[32], c[40], zero[32] = { 0 };
 
 	(void)argc, (void)argv;
 	CHECK(getrandom(a, sizeof a, 0) == (ssize_t)sizeof a);
 	CHECK(getentropy(b, sizeof b) == 0);
-	CHECK(memcmp(a, b, sizeof a) != 0);
-	CHECK(memcmp(a, zero, sizeof a) != 0);
+	CHECK(getrandom(c, sizeof c, GRND_NONBLOCK) == (ssize_t)sizeof c);
+	CHECK(memcmp(a, b, sizeof a) != 0 && memcmp(b, c, sizeof b) != 0 && memcmp(a, c, sizeof a) != 0);
+	CHECK(memcmp(a, zero, sizeof a) != 0 && memcmp(c + 8, zero, sizeof c - 8) != 0);
 	printf("random: ok\n");
 	return 0;
 }

@@ -47,10 +47,11 @@ static void test_abi_layout(void **state)
 	assert_int_equal(offsetof(struct kvmrun_start_info, program.brk), 112);
 	assert_int_equal(offsetof(struct kvmrun_start_info, program.phnum), 120);
 	assert_int_equal(offsetof(struct kvmrun_start_info, program.phent), 124);
-	assert_int_equal(offsetof(struct kvmrun_start_info, mem), 128);
-	assert_int_equal(offsetof(struct kvmrun_start_info, dev), 128 + 24 * 64);
-	assert_int_equal(offsetof(struct kvmrun_start_info, dev), 1664);
-	assert_int_equal(sizeof(struct kvmrun_start_info), 1792);
+	assert_int_equal(offsetof(struct kvmrun_start_info, entropy), 128);
+	assert_int_equal(offsetof(struct kvmrun_start_info, mem), 192);
+	assert_int_equal(offsetof(struct kvmrun_start_info, dev), 192 + 24 * 64);
+	assert_int_equal(offsetof(struct kvmrun_start_info, dev), 1728);
+	assert_int_equal(sizeof(struct kvmrun_start_info), 1856);
 	assert_true(sizeof(struct kvmrun_start_info) < KVMRUN_START_INFO_SIZE);
 
 	assert_int_equal(sizeof(struct kvmrun_mem_entry), 24);
@@ -405,6 +406,7 @@ static void test_host(void **state)
 		.clock_tsc = 0x123456789abcull,
 		.clock_realtime_ns = 1764720000123456789ull,
 		.random = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 },
+		.entropy = { [0] = 0xa5, [63] = 0x5a },
 		.tty = KVMRUN_TTY_STDIN | KVMRUN_TTY_STDERR,
 	};
 
@@ -419,6 +421,7 @@ static void test_host(void **state)
 	assert_int_equal(s->clock_tsc, 0x123456789abcull);
 	assert_int_equal(s->clock_realtime_ns, 1764720000123456789ull);
 	assert_memory_equal(s->random, h.random, 16);
+	assert_memory_equal(s->entropy, h.entropy, 64);
 	assert_int_equal(s->tty, 0x5);
 	assert_int_equal(s->reserved, 0);
 	assert_int_equal(s->envc, 1);
