@@ -5,12 +5,19 @@
 #include "device_discovery.h"
 #include "virtio/virtio_console.h"
 
+/* Output stream 1 or 2: the console device behind it and its port, the
+ * device started when it is not yet. */
+static int output_ready(int fd, enum console_port *port)
+{
+	*port = fd == 2 ? CONSOLE_STDERR : CONSOLE_STDOUT;
+	return device_ready(fd == 2 ? DEVICE_CONSOLE_ERR : DEVICE_CONSOLE);
+}
+
 void console_writev(int fd, const struct iovec *iov, size_t cnt)
 {
-	enum device_kind kind = fd == 2 ? DEVICE_CONSOLE_ERR : DEVICE_CONSOLE;
-	enum console_port port = fd == 2 ? CONSOLE_STDERR : CONSOLE_STDOUT;
+	enum console_port port;
 
-	if (device_ready(kind) && virtio_console_writev(port, iov, cnt) == 0)
+	if (output_ready(fd, &port) && virtio_console_writev(port, iov, cnt) == 0)
 		return;
 	/* Should a console fail: the early console, so the text still reaches
 	 * the user (on stdout). */
@@ -34,10 +41,9 @@ long console_read(void *buf, size_t len)
 
 int console_is_terminal(int fd, unsigned short *cols, unsigned short *rows)
 {
-	enum device_kind kind = fd == 2 ? DEVICE_CONSOLE_ERR : DEVICE_CONSOLE;
-	enum console_port port = fd == 2 ? CONSOLE_STDERR : CONSOLE_STDOUT;
+	enum console_port port;
 
-	if (!device_ready(kind) || !virtio_console_interactive(port))
+	if (!output_ready(fd, &port) || !virtio_console_interactive(port))
 		return 0;
 	virtio_console_size(port, cols, rows);
 	return 1;

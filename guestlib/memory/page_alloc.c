@@ -178,18 +178,6 @@ static int indices(uintptr_t addr, size_t npages, uint64_t *start)
 	return 0;
 }
 
-int page_range_free(uintptr_t addr, size_t npages)
-{
-	uint64_t s;
-
-	if (indices(addr, npages, &s) < 0)
-		return 0;
-	for (uint64_t i = s; i < s + npages; i++)
-		if (taken(i))
-			return 0;
-	return 1;
-}
-
 static int runtime_page(uint64_t i)
 {
 	return (runtime[i / BITS] >> (i % BITS)) & 1;

@@ -34,9 +34,6 @@ void page_free(uintptr_t addr, size_t npages);
  * brk, its stack), not to the runtime (kvmrun_alloc). */
 int page_app_owned(uint64_t p);
 
-/* Whether all npages from addr are managed here and free. */
-int page_range_free(uintptr_t addr, size_t npages);
-
 /* Free pages in all. */
 size_t page_free_count(void);
 

@@ -10,7 +10,6 @@
 #include <kvmrun/guest.h>
 
 #include "boot/initial_stack.h"
-#include "cpu/x86.h"
 #include "memory/page_alloc.h"
 #include "syscall/syscall.h"
 
@@ -125,13 +124,11 @@ long sys_sysinfo(const long *arg)
 {
 	struct sysinfo *si = (struct sysinfo *)arg[0];
 	size_t size = offsetof(struct sysinfo, mem_unit) + sizeof si->mem_unit;
-	uint64_t tsc = rdtsc(), base = kvmrun_start_info()->clock_tsc;
-	uint32_t khz = kvmrun_start_info()->tsc_khz;
 
 	if (!user_mem_ok((uintptr_t)si, size))
 		return -EFAULT;
 	memset(si, 0, size);
-	si->uptime = khz && tsc > base ? (long)((tsc - base) / khz / 1000) : 0;
+	si->uptime = (long)(uptime_ns() / 1000000000u);
 	si->totalram = (unsigned long)kvmrun_start_info()->mem_size;
 	si->freeram = page_free_count() * PAGE_SIZE;
 	si->procs = 1;

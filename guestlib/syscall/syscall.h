@@ -76,6 +76,9 @@ long sys_mprotect(const long *arg);
 long sys_madvise(const long *arg);
 
 /* time.c */
+/* Nanoseconds since kvmrun read the wall clock, just before the guest
+ * started: the machine's uptime, which sysinfo reports too. */
+uint64_t uptime_ns(void);
 long sys_clock_gettime(const long *arg);
 long sys_clock_gettime64(const long *arg);
 long sys_clock_getres(const long *arg);

@@ -34,9 +34,7 @@ static uint64_t ns_to_tsc(uint64_t ns)
 	return ns / 1000000u * khz + ns % 1000000u * khz / 1000000u;
 }
 
-/* Nanoseconds since kvmrun read the wall clock, just before the guest
- * started. */
-static uint64_t uptime_ns(void)
+uint64_t uptime_ns(void)
 {
 	uint64_t now = rdtsc(), base = kvmrun_start_info()->clock_tsc;
 	return now > base ? tsc_to_ns(now - base) : 0;
