@@ -324,7 +324,7 @@ static int check_segments(Elf *elf, size_t phnum, size_t size, const struct gues
 }
 
 /* Whether a segment's file range lies inside the file. */
-static bool note_in_file(const GElf_Phdr *ph, size_t size)
+static bool segment_in_file(const GElf_Phdr *ph, size_t size)
 {
 	return ph->p_offset <= size && ph->p_filesz <= size - ph->p_offset;
 }
@@ -386,7 +386,7 @@ static int check_abi_note(Elf *elf, size_t phnum, size_t size, bool *found, char
 			diag_set(err, errlen, "program header %zu: %s", i, elf_errmsg(-1));
 			return -1;
 		}
-		if (ph.p_type != PT_NOTE || !note_in_file(&ph, size))
+		if (ph.p_type != PT_NOTE || !segment_in_file(&ph, size))
 			continue;
 		int rc = find_abi_note(elf, &ph, i, err, errlen);
 		if (rc < 0)
@@ -402,7 +402,7 @@ static int check_note_segments(Elf *elf, size_t phnum, size_t size, char *err, s
 {
 	for (size_t i = 0; i < phnum; i++) {
 		GElf_Phdr ph;
-		if (gelf_getphdr(elf, (int)i, &ph) && ph.p_type == PT_NOTE && !note_in_file(&ph, size)) {
+		if (gelf_getphdr(elf, (int)i, &ph) && ph.p_type == PT_NOTE && !segment_in_file(&ph, size)) {
 			diag_set(err, errlen, "note segment %zu: file range [0x%llx, +0x%llx) lies past "
 				 "the end of the file (%zu bytes)", i, (unsigned long long)ph.p_offset,
 				 (unsigned long long)ph.p_filesz, size);
@@ -422,7 +422,7 @@ static int interp_refused(Elf *elf, const GElf_Phdr *ph, size_t i, size_t size, 
 	const char *image = elf_rawfile(elf, &n);
 	int len = 0;
 
-	if (image && n == size && note_in_file(ph, size) && ph->p_filesz > 1 && ph->p_filesz <= 256) {
+	if (image && n == size && segment_in_file(ph, size) && ph->p_filesz > 1 && ph->p_filesz <= 256) {
 		len = (int)strnlen(image + ph->p_offset, ph->p_filesz);
 		for (int k = 0; k < len; k++)
 			if (image[ph->p_offset + k] < 0x21 || image[ph->p_offset + k] > 0x7e)
@@ -442,7 +442,7 @@ static int dynamic_says_pie(Elf *elf, const GElf_Phdr *ph, size_t i, size_t size
 	size_t entsize = gelf_fsize(elf, ELF_T_DYN, 1, EV_CURRENT);
 
 	*pie = false;
-	if (!note_in_file(ph, size)) {
+	if (!segment_in_file(ph, size)) {
 		diag_set(err, errlen, "program header %zu: PT_DYNAMIC's file range [0x%llx, +0x%llx) "
 			 "lies past the end of the file (%zu bytes)", i, (unsigned long long)ph->p_offset,
 			 (unsigned long long)ph->p_filesz, size);
