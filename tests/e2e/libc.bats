@@ -86,6 +86,13 @@ run_libc() {
 	done
 }
 
+@test "no network (EAFNOSUPPORT, ENOTSOCK), 1024 descriptors under RLIMIT_NOFILE, no file to map; nothing said on stderr" {
+	for bits in 32 64; do
+		each_ok "run_libc $bits" machine
+		[[ -z "$stderr" ]] || { echo "$stderr"; return 1; }
+	done
+}
+
 @test "clocks: CLOCK_MONOTONIC never goes back; a 50 ms sleep takes 50 ms; the wall clock is the host's" {
 	for bits in 32 64; do
 		check_clocks "run_libc $bits"

@@ -87,7 +87,7 @@ run_program() {
 @test "clocks, a 50 ms sleep, the wall clock, getrandom, /proc/self/exe, resource limits" {
 	for flavour in "${FLAVOURS[@]}"; do
 		check_clocks "run_program $flavour"
-		each_ok "run_program $flavour" random exe
+		each_ok "run_program $flavour" random exe machine
 		run_program $flavour limits
 		assert_status 0
 		[[ "$output" == "limits: ram 256 MiB, name a-rather-long-t" ]]

@@ -27,6 +27,8 @@
  *   exit N       returns N from main
  *   exe          readlink("/proc/self/exe"): absolute, and names argv[0]
  *   dup          dup, dup2, dup3, F_DUPFD: a shell's redirections of 1 and 2
+ *   machine      what only kvmrun answers so (not compared with the host):
+ *                no network, at most 1024 descriptors, no file to map
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -40,6 +42,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/sysinfo.h>
 #include <sys/random.h>
 #include <sys/syscall.h>
@@ -448,6 +451,34 @@ static int dup_case(int argc, char **argv)
 	return 0;
 }
 
+static int machine_case(int argc, char **argv)
+{
+	struct rlimit r;
+	int sv[2];
+
+	(void)argc, (void)argv;
+	/* No network: no socket, and no descriptor is one. */
+	CHECK(socket(AF_INET, SOCK_STREAM, 0) == -1 && errno == EAFNOSUPPORT);
+	CHECK(socket(AF_UNIX, SOCK_DGRAM, 0) == -1 && errno == EAFNOSUPPORT);
+	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1 && errno == EAFNOSUPPORT);
+	CHECK(connect(1, NULL, 0) == -1 && errno == ENOTSOCK);
+	CHECK(shutdown(77, SHUT_RDWR) == -1 && errno == EBADF);
+	/* The descriptor table: 1024, the soft limit bounds new ones. */
+	CHECK(getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur == 1024 && r.rlim_max == 1024);
+	CHECK(setrlimit(RLIMIT_NOFILE, &(struct rlimit){ 1024, 2048 }) == -1 && errno == EPERM);
+	CHECK(dup2(1, 1023) == 1023 && close(1023) == 0);
+	CHECK(dup2(1, 1024) == -1 && errno == EBADF);
+	CHECK(setrlimit(RLIMIT_NOFILE, &(struct rlimit){ 8, 1024 }) == 0);
+	CHECK(dup2(1, 8) == -1 && errno == EBADF);
+	CHECK(fcntl(1, F_DUPFD, 8) == -1 && errno == EINVAL);
+	CHECK(fcntl(1, F_DUPFD, 7) == 7 && dup(1) == 3);
+	/* A console stream is no file to map, whatever its number. */
+	CHECK(mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, 3, 0) == MAP_FAILED && errno == ENODEV);
+	CHECK(mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, 5, 0) == MAP_FAILED && errno == EBADF);
+	printf("machine: ok\n");
+	return 0;
+}
+
 static const struct scenario {
 	const char *name;
 	int (*run)(int argc, char **argv);
@@ -459,7 +490,7 @@ static const struct scenario {
 	{ "refused", refused_case }, { "efault", efault_case }, { "mmap", mmap_case },
 	{ "uname", uname_case },   { "calls", calls_case },   { "limits", limits_case },
 	{ "args", args_case },     { "exit", exit_case },     { "exe", exe_case },
-	{ "dup", dup_case },
+	{ "dup", dup_case },       { "machine", machine_case },
 };
 
 int main(int argc, char **argv)
