@@ -82,3 +82,25 @@ void boot_image_copy(const struct boot_image *b, const struct guest_mem *mem)
 	if (b->has_program)
 		elf_copy_segments(&b->program, b->program_file, mem);
 }
+
+void boot_image_symbols(const struct boot_image *b, const char *path, size_t file_size,
+			const struct guest_kernel kernels[2], const struct guest_mem *mem,
+			struct guest_symbols *gs)
+{
+	const struct guest_kernel *k = &kernels[b->kernel.bits == 64];
+
+	*gs = (struct guest_symbols){ .bits = b->kernel.bits, .mem = mem };
+	if (!b->has_program) {
+		gs->image[gs->count++] = (struct guest_image){
+			.name = path, .bytes = b->kernel_file, .size = file_size,
+		};
+		return;
+	}
+	gs->image[gs->count++] = (struct guest_image){
+		.name = path, .bytes = b->program_file, .size = file_size,
+		.load_bias = b->program.load_bias,
+	};
+	gs->image[gs->count++] = (struct guest_image){
+		.name = "kvmrun guest kernel", .bytes = k->image, .size = (size_t)k->size,
+	};
+}

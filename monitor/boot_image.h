@@ -11,6 +11,7 @@
 #include "elf_loader.h"
 #include "guest_kernel.h"
 #include "guest_mem.h"
+#include "guest_symbols.h"
 
 struct boot_image {
 	struct elf_app kernel;   /* what the vCPU enters: the app, or the guest kernel */
@@ -25,6 +26,12 @@ struct boot_image {
 int boot_image_plan(struct boot_image *b, const struct elf_app *app, const char *app_file,
 		    const struct guest_mem *mem, const struct guest_kernel kernels[2],
 		    char *err, size_t errlen);
+
+/* What crash reports name code from: the program (path, its file_size
+ * bytes) and the guest kernel under it, or the app alone. */
+void boot_image_symbols(const struct boot_image *b, const char *path, size_t file_size,
+			const struct guest_kernel kernels[2], const struct guest_mem *mem,
+			struct guest_symbols *gs);
 
 /* Copy every segment into fresh guest RAM. */
 void boot_image_copy(const struct boot_image *b, const struct guest_mem *mem);

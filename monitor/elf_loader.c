@@ -683,6 +683,17 @@ void elf_close_app(struct elf_file *file)
 	file->image = NULL;
 }
 
+void elf_release_fd(struct elf_file *file)
+{
+	/* elf_rawfile() read the whole file; libelf needs the descriptor no
+	 * more (ELF_C_FDDONE). */
+	if (file->elf)
+		elf_cntl(file->elf, ELF_C_FDDONE);
+	if (file->fd >= 0)
+		close(file->fd);
+	file->fd = -1;
+}
+
 void elf_copy_segments(const struct elf_app *app, const char *image,
 		       const struct guest_mem *mem)
 {

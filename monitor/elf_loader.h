@@ -68,6 +68,11 @@ enum elf_open_result elf_open_app(const char *path, const struct guest_mem *mem,
 				  char *err, size_t errlen);
 void elf_close_app(struct elf_file *file);
 
+/* Close the file but keep its bytes (image, size) in memory until
+ * elf_close_app(): crash reports read its symbols under the seccomp
+ * filter, which forbids opening it again. */
+void elf_release_fd(struct elf_file *file);
+
 /* Parse and check an in-memory image (libelf's elf_memory()): the path for
  * unit tests and fuzzers. Returns 0 or -1 with err set. */
 int elf_check_image(const char *image, size_t size, const struct guest_mem *mem,

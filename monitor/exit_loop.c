@@ -84,7 +84,8 @@ static int handle_io(struct vm *vm, struct virtio_devices *devs, int *status)
 		.port = run->io.port, .direction = run->io.direction, .size = run->io.size,
 		.count = run->io.count, .data = (const uint8_t *)run + run->io.data_offset,
 	};
-	const struct hypercall_ctx ctx = { .mem = &vm->mem, .devs = devs, .status = status };
+	const struct hypercall_ctx ctx = { .mem = &vm->mem, .devs = devs, .status = status,
+					   .symbols = vm->symbols };
 	switch (hypercall_handle(&ctx, &io, why, sizeof why)) {
 	case HC_CONTINUE:
 		return 0;

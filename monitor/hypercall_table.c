@@ -5,6 +5,7 @@
 #include <kvmrun/hypercall.h>
 
 #include "console_out.h"
+#include "crash_report.h"
 #include "diag.h"
 #include "stats.h"
 
@@ -57,6 +58,25 @@ static enum hypercall_result wait_for_input(const struct hypercall_ctx *ctx, uin
 	return HC_CONTINUE;
 }
 
+/* value: the guest-physical address of a struct kvmrun_crash. One copy,
+ * then the report (crash_report.h); the guest is done either way. */
+static enum hypercall_result guest_crash(const struct hypercall_ctx *ctx, uint32_t value,
+					 char *err, size_t errlen)
+{
+	struct kvmrun_crash crash;
+	const void *report = guest_mem_ptr(ctx->mem, value, sizeof crash);
+
+	if (!report) {
+		diag_set(err, errlen, "crash report at 0x%x is not in guest RAM", value);
+		return HC_BAD_REQUEST;
+	}
+	memcpy(&crash, report, sizeof crash);
+	struct guest_symbols none = { .bits = 64, .count = 0, .mem = ctx->mem };
+	crash_report_print(ctx->symbols ? ctx->symbols : &none, &crash);
+	*ctx->status = crash_status(&crash);
+	return HC_EXIT;
+}
+
 static const struct hypercall {
 	uint16_t port;
 	enum hypercall_result (*serve)(const struct hypercall_ctx *ctx, uint32_t value,
@@ -65,6 +85,7 @@ static const struct hypercall {
 	{ KVMRUN_PORT_EXIT, exit_guest },
 	{ KVMRUN_PORT_DEBUG_WRITE, debug_write },
 	{ KVMRUN_PORT_WAIT, wait_for_input },
+	{ KVMRUN_PORT_CRASH, guest_crash },
 };
 
 enum hypercall_result hypercall_handle(const struct hypercall_ctx *ctx, const struct io_access *io,

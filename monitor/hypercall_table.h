@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "guest_mem.h"
+#include "guest_symbols.h"
 #include "virtio/device_table.h"
 
 enum hypercall_result {
@@ -28,12 +29,14 @@ struct io_access {
 	const uint8_t *data;
 };
 
-/* What the hypercalls reach: guest memory, the devices (the wait), and
- * where the exit hypercall puts the guest's status. */
+/* What the hypercalls reach: guest memory, the devices (the wait), where
+ * the exit and crash hypercalls put kvmrun's status, and the loaded ELF
+ * files a crash report names code from. */
 struct hypercall_ctx {
 	const struct guest_mem *mem;
 	struct virtio_devices *devs;
 	int *status;
+	const struct guest_symbols *symbols;
 };
 
 /* Serve io if its port is a hypercall port: HC_UNHANDLED when it is not,

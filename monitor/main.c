@@ -203,7 +203,12 @@ int main(int argc, char **argv)
 		vm_destroy(&vm);
 		return STATUS_KVMRUN_FAILED;
 	}
-	elf_close_app(&file);
+	/* The file's bytes stay for crash reports; its descriptor goes. */
+	static struct guest_symbols symbols;
+	boot_image_symbols(&boot, opts.app_path, file.size, guest_kernels, &vm.mem, &symbols);
+	vm.symbols = &symbols;
+	elf_release_fd(&file);
+	guest_symbols_reserve();
 	vm_close_kvm_fd(&vm);
 	if (lock_down(&vm, &opts, err, sizeof err) < 0) {
 		diag("%s", err);

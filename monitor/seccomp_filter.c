@@ -58,6 +58,15 @@ const struct filter_rule filter_rules[] = {
 };
 const size_t filter_rule_count = sizeof filter_rules / sizeof filter_rules[0];
 
+const struct filter_refusal filter_refusals[] = {
+	{ "brk", SCMP_SYS(brk), ENOMEM, "a crash report's symbol lookup (libdw) past its reserved heap "
+	  "(guest_symbols.c) fails to allocate and prints bare addresses, instead of killing kvmrun" },
+	{ "mmap", SCMP_SYS(mmap), ENOMEM, "the same, for the allocator's fallback to mmap" },
+	{ "readlink", SCMP_SYS(readlink), ENOENT, "libdw looks for the ELF file's directory (for split "
+	  "DWARF) through /proc/self/fd; kvmrun's in-memory copy has none" },
+};
+const size_t filter_refusal_count = sizeof filter_refusals / sizeof filter_refusals[0];
+
 /* Names of system calls for the SIGSYS report, a table made at build time
  * (tools/gen-syscall-names): the handler can neither allocate nor call
  * libseccomp, and start-up does not spend time resolving names. */
@@ -140,10 +149,21 @@ static int add_rules(scmp_filter_ctx ctx, const struct filter_fds *fds)
 	}
 #ifdef __SANITIZE_ADDRESS__
 	/* The ASan/UBSan test build only: the sanitizer runtime takes down its
-	 * alternate signal stack at exit. Release builds never get these. */
+	 * alternate signal stack at exit, and its allocator maps memory of its
+	 * own (a crash report's symbol lookup allocates). Release builds never
+	 * get these. */
 	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(sigaltstack), 0);
 	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(munmap), 0);
+	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 0);
 #endif
+	for (size_t i = 0; i < filter_refusal_count; i++) {
+#ifdef __SANITIZE_ADDRESS__
+		if (filter_refusals[i].nr == SCMP_SYS(mmap))
+			continue; /* allowed above */
+#endif
+		rc |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO((uint32_t)filter_refusals[i].error),
+				       filter_refusals[i].nr, 0);
+	}
 	return rc ? -1 : 0;
 }
 

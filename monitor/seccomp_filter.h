@@ -37,6 +37,17 @@ struct filter_rule {
 extern const struct filter_rule filter_rules[];
 extern const size_t filter_rule_count;
 
+/* A system call answered with an error instead of the SIGSYS report:
+ * refused, not allowed. */
+struct filter_refusal {
+	const char *call;
+	int nr;
+	int error; /* the errno it fails with */
+	const char *why;
+};
+extern const struct filter_refusal filter_refusals[];
+extern const size_t filter_refusal_count;
+
 /* Build the filter with libseccomp, keep it as raw BPF, release every
  * libseccomp resource, install the SIGSYS reporter, set no_new_privs and
  * load the filter with seccomp(2). From then on the process makes only the

@@ -20,6 +20,7 @@ struct vm {
 	struct ioapic ioapic; /* its interrupts go out through the VM fd */
 	const char *timeout_text; /* --timeout as written, for the report */
 	const char *timeout_unit; /* and the unit it implied ("s" or "") */
+	const struct guest_symbols *symbols; /* the loaded ELF files, for crash reports */
 };
 
 /* Open /dev/kvm, check the API, create the VM with mem_size bytes of RAM,

@@ -13,8 +13,10 @@
 #include "boot/initial_stack.h"
 #include "boot/program.h"
 #include "cpu/descriptors.h"
+#include "cpu/exceptions.h"
 #include "cpu/syscall_setup.h"
 #include "memory/page_alloc.h"
+#include "memory/page_table.h"
 #include "syscall/syscall.h"
 
 __attribute__((noreturn)) void kvmrun_boot(uintptr_t start_info_addr);
@@ -128,11 +130,14 @@ void kvmrun_boot(uintptr_t start_info_addr)
 	start_info = si;
 
 	descriptors_init();
+	exceptions_init();
 	syscall_setup();
 	user_mem_init();
 	find_program(si);
 	if (page_alloc_init() < 0)
 		early_fail("guestlib: no free RAM for the runtime\n");
+	/* Null-pointer accesses fault (where paging allows: 64-bit). */
+	(void)page_unmap(0);
 	uintptr_t sp = initial_stack_build(si, &program);
 	if (!sp)
 		early_fail("guestlib: no RAM for the app's stack (raise --mem)\n");

@@ -3,8 +3,11 @@
 #include <elf.h>
 #include <string.h>
 
+#include "cpu/exceptions.h"
 #include "cpu/x86.h"
 #include "memory/page_alloc.h"
+#include "memory/page_table.h"
+#include "syscall/syscall.h"
 
 /* Linux's default stack limit, 8 MiB, when RAM allows; never less than
  * 256 KiB, and at most an eighth of the free RAM. */
@@ -31,9 +34,19 @@ static uintptr_t alloc_stack(void)
 
 	if (size > budget)
 		size = budget < STACK_MIN ? STACK_MIN : budget;
-	uintptr_t base = page_alloc(size / PAGE_SIZE, 0x100000000ull);
-	stack_size = base ? size : 0;
-	return base ? base + size : 0;
+	/* One page more, below: the guard, unmapped where paging allows, so
+	 * that an overflow faults there (a crash report naming it) instead of
+	 * writing over whatever lies below. The runtime keeps it. */
+	uintptr_t guard = page_alloc(size / PAGE_SIZE + 1, 0x100000000ull);
+	if (!guard)
+		return 0;
+	page_keep_for_runtime(guard, 1);
+	if (page_unmap(guard) == 0) {
+		exceptions_set_stack_guard(guard);
+		user_mem_exclude(guard, PAGE_SIZE);
+	}
+	stack_size = size;
+	return guard + PAGE_SIZE + size;
 }
 
 /* Strings and bytes go at the top, copied down from there. */

@@ -5,7 +5,11 @@
 
 #include <kvmrun/guest.h>
 
+#if UINTPTR_MAX > 0xffffffffu
+#define GDT_ENTRIES (SEL_TSS64 / 8 + 2)
+#else
 #define GDT_ENTRIES (GDT_TLS_FIRST + GDT_TLS_COUNT)
+#endif
 
 /* Flat descriptors, base 0, limit 4 GiB, as in the boot GDT
  * (monitor/cpu_mode.c): code32, data, code64, and data again for SS after
@@ -33,12 +37,54 @@ struct gate {
 
 static struct gate idt[256] __attribute__((aligned(16)));
 
+#if UINTPTR_MAX > 0xffffffffu
+/* The 64-bit TSS (SDM vol. 3 §7.7, Figure 7-11). */
+static struct __attribute__((packed)) {
+	uint32_t reserved0;
+	uint64_t rsp[3];
+	uint64_t reserved1;
+	uint64_t ist[7];
+	uint64_t reserved2;
+	uint16_t reserved3;
+	uint16_t io_map_base;
+} tss __attribute__((aligned(16)));
+_Static_assert(sizeof tss == 104, "64-bit TSS size");
+
+void tss_set_ist(unsigned ist, uintptr_t stack_top)
+{
+	tss.ist[ist - 1] = stack_top;
+}
+
+/* A 16-byte system descriptor, type 9 (available 64-bit TSS), present,
+ * DPL 0 (SDM vol. 3 §7.2.3). */
+static void gdt_set_tss(void)
+{
+	uint64_t base = (uintptr_t)&tss, limit = sizeof tss - 1;
+
+	tss.io_map_base = sizeof tss; /* no I/O permission map */
+	gdt[SEL_TSS64 / 8] = (limit & 0xffff) | (base & 0xffffff) << 16 | 0x89ull << 40 |
+			     ((limit >> 16) & 0xf) << 48 | ((base >> 24) & 0xff) << 56;
+	gdt[SEL_TSS64 / 8 + 1] = base >> 32;
+}
+#else
+void tss_set_ist(unsigned ist, uintptr_t stack_top)
+{
+	(void)ist;
+	(void)stack_top;
+}
+#endif
+
 struct __attribute__((packed)) table_register {
 	uint16_t limit;
 	uintptr_t base;
 };
 
 void idt_set_gate(uint8_t vector, uintptr_t handler)
+{
+	idt_set_gate_ist(vector, handler, 0);
+}
+
+void idt_set_gate_ist(uint8_t vector, uintptr_t handler, unsigned ist)
 {
 	struct gate *g = &idt[vector];
 
@@ -47,10 +93,12 @@ void idt_set_gate(uint8_t vector, uintptr_t handler)
 #if UINTPTR_MAX > 0xffffffffu
 	g->offset_high = (uint32_t)((uint64_t)handler >> 32);
 	g->selector = SEL_CODE64;
+	g->ist = (uint8_t)ist;
 #else
 	g->selector = SEL_CODE32;
-#endif
 	g->ist = 0;
+	(void)ist;
+#endif
 	g->type = 0x8e;
 }
 
@@ -123,4 +171,8 @@ void descriptors_init(void)
 			 : : "i"(SEL_CODE32), "i"(SEL_DATA) : "eax", "memory");
 #endif
 	__asm__ volatile("lidt %0" : : "m"(idtr));
+#if UINTPTR_MAX > 0xffffffffu
+	gdt_set_tss();
+	__asm__ volatile("ltr %w0" : : "r"(SEL_TSS64));
+#endif
 }

@@ -19,6 +19,12 @@
 #define GDT_TLS_FIRST 6u
 #define GDT_TLS_COUNT 3u
 
+/* x86-64 only: the TSS, a 16-byte descriptor in entries 9 and 10. The
+ * runtime never changes privilege, so it holds nothing but the interrupt
+ * stack table (SDM vol. 3 §7.7, §6.14.5). */
+#define SEL_TSS64 0x48
+#define IST_EXCEPTIONS 1u /* the exception handlers' own stack */
+
 /* Vectors the runtime uses. */
 #define VECTOR_SYSCALL32 0x80  /* int $0x80, the i386 Linux system call */
 #define VECTOR_TIMER 0xec      /* the local APIC timer (cpu/lapic_timer.c) */
@@ -30,6 +36,14 @@ void descriptors_init(void);
 /* Set IDT gate vector to an interrupt gate (IF cleared on entry) at
  * handler, DPL 0. */
 void idt_set_gate(uint8_t vector, uintptr_t handler);
+
+/* The same on the stack interrupt-stack-table entry ist (x86-64; ignored
+ * on i386), whatever RSP was at the exception: a stack overflow still gets
+ * a handler. */
+void idt_set_gate_ist(uint8_t vector, uintptr_t handler, unsigned ist);
+
+/* Point IST entry ist at stack_top (x86-64; nothing on i386). */
+void tss_set_ist(unsigned ist, uintptr_t stack_top);
 
 /* Write GDT entry index (GDT_TLS_FIRST..+GDT_TLS_COUNT-1) as a DPL-3
  * segment from a Linux struct user_desc's fields. */

@@ -227,16 +227,22 @@ size_t page_free_count(void)
 	return free_pages;
 }
 
+void page_keep_for_runtime(uintptr_t addr, size_t npages)
+{
+	for (size_t k = 0; k < npages; k++) {
+		uint64_t i = addr / PAGE_SIZE + k - first;
+		runtime[i / BITS] |= 1ull << (i % BITS);
+	}
+}
+
 void *kvmrun_alloc(size_t size, size_t align)
 {
 	if (align > PAGE_SIZE || size == 0 || size > SIZE_MAX - PAGE_SIZE)
 		return NULL;
 	size_t n = (size + PAGE_SIZE - 1) / PAGE_SIZE;
 	uintptr_t at = page_alloc(n, LIMIT_4G);
-	for (size_t k = 0; at && k < n; k++) {
-		uint64_t i = at / PAGE_SIZE + k - first;
-		runtime[i / BITS] |= 1ull << (i % BITS);
-	}
+	if (at)
+		page_keep_for_runtime(at, n);
 	return (void *)at;
 }
 

@@ -34,6 +34,10 @@ void page_free(uintptr_t addr, size_t npages);
  * brk, its stack), not to the runtime (kvmrun_alloc). */
 int page_app_owned(uint64_t p);
 
+/* Hand npages taken from addr on to the runtime: the app can no longer
+ * free or claim them (the stack's guard page). */
+void page_keep_for_runtime(uintptr_t addr, size_t npages);
+
 /* Free pages in all. */
 size_t page_free_count(void);
 

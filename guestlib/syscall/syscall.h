@@ -27,6 +27,9 @@ long syscall_dispatch(struct syscall_frame *frame);
  * every pointer they are given with it and answer -EFAULT otherwise. */
 int user_mem_ok(uintptr_t addr, size_t len);
 void user_mem_init(void);
+/* Leave [addr, addr + len) out of what user_mem_ok() accepts: an unmapped
+ * guard page, which the runtime must not touch for the app. */
+void user_mem_exclude(uintptr_t addr, size_t len);
 
 /* Whether the app's NUL-ended string at addr is s: 1 or 0, read only as
  * far as it matches; -EFAULT when that runs into memory it may not name. */

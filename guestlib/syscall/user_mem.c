@@ -13,6 +13,7 @@ struct span {
 };
 static struct span spans[2];
 static unsigned nspans;
+static struct span excluded; /* the stack's guard page */
 
 void user_mem_init(void)
 {
@@ -31,12 +32,19 @@ void user_mem_init(void)
 	}
 }
 
+void user_mem_exclude(uintptr_t addr, size_t len)
+{
+	excluded = (struct span){ addr, (uint64_t)addr + len };
+}
+
 int user_mem_ok(uintptr_t addr, size_t len)
 {
 	uint64_t lo = addr, hi = (uint64_t)addr + len;
 
 	if (len > UINTPTR_MAX - addr)
 		return 0; /* wraps around */
+	if (lo < excluded.hi && hi > excluded.lo)
+		return 0;
 	for (unsigned i = 0; i < nspans; i++)
 		if (lo >= spans[i].lo && hi <= spans[i].hi)
 			return 1;

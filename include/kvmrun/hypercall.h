@@ -24,6 +24,14 @@
  * input uses this instead of spinning on the used ring. */
 #define KVMRUN_PORT_WAIT 0x0502u
 
+/* outl(gpa, KVMRUN_PORT_CRASH): the guest took a CPU exception it cannot
+ * recover from (guestlib/cpu/exceptions.c); gpa (below 4 GiB) holds a
+ * struct kvmrun_crash. kvmrun prints what happened, where (symbolized from
+ * the ELF, with a backtrace unwound through guest memory) and exits with
+ * the status a shell shows for the signal Linux would send (128 + N: 139
+ * for SIGSEGV, 132 SIGILL, 136 SIGFPE, 133 SIGTRAP, 135 SIGBUS). */
+#define KVMRUN_PORT_CRASH 0x0503u
+
 /* Largest len a single debug write accepts. */
 #define KVMRUN_DEBUG_WRITE_MAX (1u << 20)
 
@@ -34,5 +42,30 @@ struct kvmrun_debug_write {
 };
 
 _Static_assert(sizeof(struct kvmrun_debug_write) == 16, "debug write size");
+
+/* The registers at the fault, in struct kvm_regs's order; a 32-bit guest
+ * leaves R8-R15 zero. */
+enum kvmrun_crash_reg {
+	KVMRUN_CRASH_RAX, KVMRUN_CRASH_RBX, KVMRUN_CRASH_RCX, KVMRUN_CRASH_RDX,
+	KVMRUN_CRASH_RSI, KVMRUN_CRASH_RDI, KVMRUN_CRASH_RSP, KVMRUN_CRASH_RBP,
+	KVMRUN_CRASH_R8, KVMRUN_CRASH_R9, KVMRUN_CRASH_R10, KVMRUN_CRASH_R11,
+	KVMRUN_CRASH_R12, KVMRUN_CRASH_R13, KVMRUN_CRASH_R14, KVMRUN_CRASH_R15,
+	KVMRUN_CRASH_RIP, KVMRUN_CRASH_RFLAGS,
+	KVMRUN_CRASH_NREGS
+};
+
+/* flags: the fault address (cr2) is in the guard page below the stack. */
+#define KVMRUN_CRASH_STACK_OVERFLOW (1u << 0)
+
+struct kvmrun_crash {
+	uint32_t vector;     /* the exception, 0-31 (Intel SDM vol. 3 §6.3.1) */
+	uint32_t error_code; /* as the CPU pushed it; 0 for vectors without one */
+	uint32_t flags;      /* KVMRUN_CRASH_* */
+	uint32_t reserved;
+	uint64_t cr2;        /* the faulting address of a page fault */
+	uint64_t regs[KVMRUN_CRASH_NREGS];
+};
+
+_Static_assert(sizeof(struct kvmrun_crash) == 24 + 8 * KVMRUN_CRASH_NREGS, "crash report size");
 
 #endif
