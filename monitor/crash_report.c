@@ -2,6 +2,7 @@
 
 #include <inttypes.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "diag.h"
@@ -63,7 +64,10 @@ void crash_describe(const struct kvmrun_crash *crash, char *buf, size_t len)
 	uint32_t ec = crash->error_code;
 
 	if (crash->vector == 14) {
-		const char *access = ec & PF_FETCH ? "executing" : ec & PF_WRITE ? "writing" : "reading";
+		/* The I/D bit is set only with NX or SMEP on (SDM vol. 3 §4.7):
+		 * a fault at the instruction pointer itself is a fetch too. */
+		bool fetch = (ec & PF_FETCH) || crash->cr2 == crash->regs[KVMRUN_CRASH_RIP];
+		const char *access = fetch ? "executing" : ec & PF_WRITE ? "writing" : "reading";
 		if (crash->flags & KVMRUN_CRASH_STACK_OVERFLOW)
 			snprintf(buf, len, "stack overflow (page fault %s 0x%" PRIx64
 				 ", the guard page below the stack)", access, crash->cr2);
@@ -86,7 +90,14 @@ void crash_report_print(const struct guest_symbols *gs, const struct kvmrun_cras
 	char what[160], where[256];
 
 	crash_describe(crash, what, sizeof what);
-	guest_symbols_name(gs, r[KVMRUN_CRASH_RIP], where, sizeof where);
+	if (crash->flags & KVMRUN_CRASH_REGISTERS_LOST) {
+		diag("guest crashed: %s (the CPU kept no registers: no place or backtrace)", what);
+		return;
+	}
+	/* Traps (int3, into) leave RIP after the one-byte instruction that
+	 * raised them (SDM vol. 3 §6.5): name that instruction. */
+	uint64_t trap = crash->vector == 3 || crash->vector == 4;
+	guest_symbols_name(gs, r[KVMRUN_CRASH_RIP] - trap, where, sizeof where);
 	diag("guest crashed: %s in %s", what, where);
 	unsigned n = guest_symbols_backtrace(gs, crash, pcs, GUEST_SYMBOLS_MAX_FRAMES);
 	for (unsigned i = 0; i < n; i++) {
@@ -95,7 +106,7 @@ void crash_report_print(const struct guest_symbols *gs, const struct kvmrun_cras
 		while (i > 0 && i + same + 1 < n && pcs[i + same + 1] == pcs[i])
 			same++;
 		/* A return address's call is the instruction before it. */
-		guest_symbols_name(gs, i ? pcs[i] - 1 : pcs[i], where, sizeof where);
+		guest_symbols_name(gs, pcs[i] - (i ? 1 : trap), where, sizeof where);
 		diag("  #%-2u 0x%016" PRIx64 " in %s", i, pcs[i], where);
 		if (same)
 			diag("      ... and %u more frame(s) of the same", same);

@@ -136,8 +136,12 @@ void kvmrun_boot(uintptr_t start_info_addr)
 	find_program(si);
 	if (page_alloc_init() < 0)
 		early_fail("guestlib: no free RAM for the runtime\n");
-	/* Null-pointer accesses fault (where paging allows: 64-bit). */
-	(void)page_unmap(0);
+	/* Null-pointer accesses fault. Without RAM for the tables (i386),
+	 * paging stays off and nothing faults: the guest runs on. */
+	if (page_table_init() == 0) {
+		exceptions_paging_on();
+		(void)page_unmap(0);
+	}
 	uintptr_t sp = initial_stack_build(si, &program);
 	if (!sp)
 		early_fail("guestlib: no RAM for the app's stack (raise --mem)\n");

@@ -8,7 +8,7 @@
 #if UINTPTR_MAX > 0xffffffffu
 #define GDT_ENTRIES (SEL_TSS64 / 8 + 2)
 #else
-#define GDT_ENTRIES (GDT_TLS_FIRST + GDT_TLS_COUNT)
+#define GDT_ENTRIES (SEL_TSS32_FAULT / 8 + 1)
 #endif
 
 /* Flat descriptors, base 0, limit 4 GiB, as in the boot GDT
@@ -71,6 +71,57 @@ void tss_set_ist(unsigned ist, uintptr_t stack_top)
 {
 	(void)ist;
 	(void)stack_top;
+}
+
+/* The 32-bit TSS (SDM vol. 3 §7.2.1, Figure 7-2). */
+struct tss32 {
+	uint16_t link, reserved0;
+	uint32_t esp0;
+	uint16_t ss0, reserved1;
+	uint32_t esp1;
+	uint16_t ss1, reserved2;
+	uint32_t esp2;
+	uint16_t ss2, reserved3;
+	uint32_t cr3, eip, eflags, eax, ecx, edx, ebx, esp, ebp, esi, edi;
+	uint16_t es, reserved4, cs, reserved5, ss, reserved6, ds, reserved7;
+	uint16_t fs, reserved8, gs, reserved9, ldt, reserved10, trap, io_map_base;
+};
+_Static_assert(sizeof(struct tss32) == 104, "32-bit TSS size");
+
+static struct tss32 main_tss __attribute__((aligned(16)));
+static struct tss32 fault_tss __attribute__((aligned(16)));
+
+/* Type 9 (available 32-bit TSS), present, DPL 0 (SDM vol. 3 §7.2.2). */
+static uint64_t tss_descriptor(const struct tss32 *t)
+{
+	uint64_t base = (uintptr_t)t, limit = sizeof *t - 1;
+	return (limit & 0xffff) | (base & 0xffffff) << 16 | 0x89ull << 40 |
+	       ((limit >> 16) & 0xf) << 48 | ((base >> 24) & 0xff) << 56;
+}
+
+void idt_set_fault_task(uint8_t vector, uintptr_t entry, uintptr_t stack_top)
+{
+	uintptr_t cr3;
+
+	__asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
+	fault_tss = (struct tss32){
+		.cr3 = cr3, .eip = entry, .eflags = 0x2, .esp = stack_top,
+		.cs = SEL_CODE32, .ss = SEL_DATA, .ds = SEL_DATA, .es = SEL_DATA,
+		.fs = SEL_DATA, .gs = SEL_DATA, .io_map_base = sizeof fault_tss,
+	};
+	gdt[SEL_TSS32_FAULT / 8] = tss_descriptor(&fault_tss);
+	/* A task gate (SDM vol. 3 §7.3.2): type 5, present, DPL 0; only the
+	 * selector counts. */
+	idt[vector] = (struct gate){ .selector = SEL_TSS32_FAULT, .type = 0x85 };
+}
+
+struct saved_task tss_saved_task(void)
+{
+	const volatile struct tss32 *t = &main_tss;
+	return (struct saved_task){
+		.eip = t->eip, .eflags = t->eflags, .eax = t->eax, .ecx = t->ecx, .edx = t->edx,
+		.ebx = t->ebx, .esp = t->esp, .ebp = t->ebp, .esi = t->esi, .edi = t->edi,
+	};
 }
 #endif
 
@@ -174,5 +225,10 @@ void descriptors_init(void)
 #if UINTPTR_MAX > 0xffffffffu
 	gdt_set_tss();
 	__asm__ volatile("ltr %w0" : : "r"(SEL_TSS64));
+#else
+	/* A task switch saves the running task into the TSS that TR names. */
+	main_tss.io_map_base = sizeof main_tss;
+	gdt[SEL_TSS32_MAIN / 8] = tss_descriptor(&main_tss);
+	__asm__ volatile("ltr %w0" : : "r"((uint16_t)SEL_TSS32_MAIN));
 #endif
 }

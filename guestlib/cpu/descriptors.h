@@ -25,6 +25,15 @@
 #define SEL_TSS64 0x48
 #define IST_EXCEPTIONS 1u /* the exception handlers' own stack */
 
+/* i386 only: two TSSes, for the one use of hardware task switching the
+ * runtime makes (SDM vol. 3 §7.3): a double fault switches, through a task
+ * gate, to a task with a stack of its own, so that a stack overflow into
+ * the guard page still gets a handler (i386 has no IST). The running
+ * task's registers are saved in the main TSS, where the handler reads
+ * them. */
+#define SEL_TSS32_MAIN 0x48
+#define SEL_TSS32_FAULT 0x50
+
 /* Vectors the runtime uses. */
 #define VECTOR_SYSCALL32 0x80  /* int $0x80, the i386 Linux system call */
 #define VECTOR_TIMER 0xec      /* the local APIC timer (cpu/lapic_timer.c) */
@@ -44,6 +53,21 @@ void idt_set_gate_ist(uint8_t vector, uintptr_t handler, unsigned ist);
 
 /* Point IST entry ist at stack_top (x86-64; nothing on i386). */
 void tss_set_ist(unsigned ist, uintptr_t stack_top);
+
+#if UINTPTR_MAX <= 0xffffffffu
+/* The registers of the task a fault switched away from, as saved in the
+ * main TSS. */
+struct saved_task {
+	uint32_t eip, eflags, eax, ecx, edx, ebx, esp, ebp, esi, edi;
+};
+
+/* Make IDT gate vector a task gate to the fault task, which starts at
+ * entry on stack_top with the current page tables. */
+void idt_set_fault_task(uint8_t vector, uintptr_t entry, uintptr_t stack_top);
+
+/* The interrupted task's registers. */
+struct saved_task tss_saved_task(void);
+#endif
 
 /* Write GDT entry index (GDT_TLS_FIRST..+GDT_TLS_COUNT-1) as a DPL-3
  * segment from a Linux struct user_desc's fields. */

@@ -31,6 +31,15 @@ exception_common:
 	hlt
 	jmp 1b
 
+/* The double-fault task (cpu/descriptors.h, cpu/exceptions.c): entered by
+ * a task switch, on its own stack, with the error code (0) on top. */
+	.globl double_fault_task
+double_fault_task:
+	call double_fault_report
+1:	cli
+	hlt
+	jmp 1b
+
 /* The stubs' addresses, by vector, for the IDT. */
 	.section .rodata
 	.balign 4

@@ -7,8 +7,17 @@
 
 extern const uintptr_t exception_stubs[32];
 
-/* The exception stack (x86-64): a fault with a broken RSP (an overflow
- * into the guard page) still has somewhere to run. */
+#if UINTPTR_MAX <= 0xffffffffu
+void double_fault_task(void); /* cpu/exception_entry32.S */
+#endif
+
+#define VECTOR_DOUBLE_FAULT 8
+#define VECTOR_PAGE_FAULT 14
+#define PF_WRITE (1u << 1)
+
+/* The exception stack (the IST stack on x86-64, the fault task's on
+ * i386): a fault with a broken stack pointer (an overflow into the guard
+ * page) still has somewhere to run. */
 static uint8_t exception_stack[16384] __attribute__((aligned(16)));
 
 /* The report the crash hypercall points at: in the runtime's image, below
@@ -23,6 +32,23 @@ void exceptions_init(void)
 		idt_set_gate_ist((uint8_t)v, exception_stubs[v], IST_EXCEPTIONS);
 }
 
+#if UINTPTR_MAX > 0xffffffffu
+void exceptions_paging_on(void)
+{
+}
+#else
+
+/* A stack overflow on i386: the push into the guard page faults, and so
+ * does the CPU's push of that page fault's frame on the same stack, which
+ * makes it a double fault (SDM vol. 3 §6.15, Table 6-5). The double fault
+ * switches to a task with a stack of its own. */
+void exceptions_paging_on(void)
+{
+	idt_set_fault_task(VECTOR_DOUBLE_FAULT, (uintptr_t)double_fault_task,
+			   (uintptr_t)(exception_stack + sizeof exception_stack));
+}
+#endif
+
 void exceptions_set_stack_guard(uintptr_t guard_page)
 {
 	stack_guard = guard_page;
@@ -35,6 +61,48 @@ static uintptr_t read_cr2(void)
 	return cr2;
 }
 
+/* The report is filled in: hand it to kvmrun, which stops the guest. */
+__attribute__((noreturn)) static void send_report(void)
+{
+	report.cr2 = read_cr2();
+	if (report.vector == VECTOR_PAGE_FAULT && stack_guard && report.cr2 - stack_guard < 4096)
+		report.flags |= KVMRUN_CRASH_STACK_OVERFLOW;
+	outl(KVMRUN_PORT_CRASH, (uint32_t)(uintptr_t)&report);
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}
+
+#if UINTPTR_MAX <= 0xffffffffu
+__attribute__((noreturn)) void double_fault_report(void);
+
+/* On the double-fault task: the faulting task's registers are in the main
+ * TSS. A double fault's saved EIP is undefined (SDM vol. 3 §6.15, "Interrupt
+ * 8"); where it is this task's own entry, the CPU saved nothing useful and
+ * the report says the registers are lost. CR2 still holds the address of
+ * the page fault that started it. */
+void double_fault_report(void)
+{
+	struct saved_task t = tss_saved_task();
+	uint64_t *r = report.regs;
+
+	report.vector = VECTOR_DOUBLE_FAULT;
+	if (stack_guard && read_cr2() - stack_guard < 4096) {
+		report.vector = VECTOR_PAGE_FAULT;
+		report.error_code = PF_WRITE;
+	}
+	if (t.eip == (uintptr_t)double_fault_task) {
+		report.flags |= KVMRUN_CRASH_REGISTERS_LOST;
+		send_report();
+	}
+	r[KVMRUN_CRASH_RAX] = t.eax, r[KVMRUN_CRASH_RBX] = t.ebx;
+	r[KVMRUN_CRASH_RCX] = t.ecx, r[KVMRUN_CRASH_RDX] = t.edx;
+	r[KVMRUN_CRASH_RSI] = t.esi, r[KVMRUN_CRASH_RDI] = t.edi;
+	r[KVMRUN_CRASH_RSP] = t.esp, r[KVMRUN_CRASH_RBP] = t.ebp;
+	r[KVMRUN_CRASH_RIP] = t.eip, r[KVMRUN_CRASH_RFLAGS] = t.eflags;
+	send_report();
+}
+#endif
+
 __attribute__((noreturn)) void exception_report(const struct exception_frame *f);
 
 void exception_report(const struct exception_frame *f)
@@ -43,7 +111,6 @@ void exception_report(const struct exception_frame *f)
 
 	report.vector = (uint32_t)f->vector;
 	report.error_code = (uint32_t)f->error_code;
-	report.cr2 = read_cr2();
 #if UINTPTR_MAX > 0xffffffffu
 	r[KVMRUN_CRASH_RAX] = f->rax, r[KVMRUN_CRASH_RBX] = f->rbx;
 	r[KVMRUN_CRASH_RCX] = f->rcx, r[KVMRUN_CRASH_RDX] = f->rdx;
@@ -62,10 +129,12 @@ void exception_report(const struct exception_frame *f)
 	r[KVMRUN_CRASH_RFLAGS] = f->eflags;
 	/* Same privilege: the interrupted ESP is just above the CPU's frame. */
 	r[KVMRUN_CRASH_RSP] = (uintptr_t)(&f->eflags + 1);
+	/* A fault at the double-fault task's first instruction is the one
+	 * that caused the switch, delivered again by a virtual CPU that
+	 * handled the switch itself (seen under nested KVM): its registers
+	 * are the new task's, not the faulting code's. */
+	if (f->eip == (uintptr_t)double_fault_task)
+		report.flags |= KVMRUN_CRASH_REGISTERS_LOST;
 #endif
-	if (report.vector == 14 && stack_guard && report.cr2 - stack_guard < 4096)
-		report.flags |= KVMRUN_CRASH_STACK_OVERFLOW;
-	outl(KVMRUN_PORT_CRASH, (uint32_t)(uintptr_t)&report);
-	for (;;)
-		__asm__ volatile("cli; hlt");
+	send_report();
 }

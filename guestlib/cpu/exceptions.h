@@ -25,6 +25,11 @@ struct exception_frame {
 /* Install the handlers (after descriptors_init()). */
 void exceptions_init(void);
 
+/* Paging is on (memory/page_table.h): on i386, page faults from now on
+ * switch to a task of their own (cpu/descriptors.h), which needs the page
+ * tables; on x86-64, nothing to do. */
+void exceptions_paging_on(void);
+
 /* The page below the stack, left unmapped so that an overflow faults
  * (boot/initial_stack.c): a fault there is reported as a stack overflow. */
 void exceptions_set_stack_guard(uintptr_t guard_page);

@@ -56,6 +56,9 @@ enum kvmrun_crash_reg {
 
 /* flags: the fault address (cr2) is in the guard page below the stack. */
 #define KVMRUN_CRASH_STACK_OVERFLOW (1u << 0)
+/* flags: regs[] hold nothing (an i386 double fault whose task switch
+ * saved no usable state). */
+#define KVMRUN_CRASH_REGISTERS_LOST (1u << 1)
 
 struct kvmrun_crash {
 	uint32_t vector;     /* the exception, 0-31 (Intel SDM vol. 3 §6.3.1) */

@@ -9,32 +9,32 @@
 
 static volatile int zero;
 
-__attribute__((noinline)) static int parse_line(const int *p)
+__attribute__((noipa)) static int parse_line(const int *p)
 {
 	return *p + 1; /* CRASH HERE: null-read */
 }
 
-__attribute__((noinline)) static void store_result(int *p, int v)
+__attribute__((noipa)) static void store_result(int *p, int v)
 {
 	*p = v; /* CRASH HERE: null-write */
 }
 
-__attribute__((noinline)) static int divide(int a)
+__attribute__((noipa)) static int divide(int a)
 {
 	return a / zero; /* CRASH HERE: divide */
 }
 
-__attribute__((noinline)) static void trap_now(void)
+__attribute__((noipa)) static void trap_now(void)
 {
 	__builtin_trap(); /* CRASH HERE: ud2 */
 }
 
-__attribute__((noinline)) static void breakpoint(void)
+__attribute__((noipa)) static void breakpoint(void)
 {
 	__asm__ volatile("int3"); /* CRASH HERE: int3 */
 }
 
-__attribute__((noinline)) static int recurse(int depth)
+__attribute__((noipa)) static int recurse(int depth)
 {
 	volatile char frame[1024];
 
@@ -44,18 +44,18 @@ __attribute__((noinline)) static int recurse(int depth)
 	return recurse(depth + 1) + frame[0]; /* CRASH HERE: stack-overflow */
 }
 
-__attribute__((noinline)) static void wild_address(void)
+__attribute__((noipa)) static void wild_address(void)
 {
 #if UINTPTR_MAX > 0xffffffffu
 	/* A non-canonical address: #GP, not #PF (SDM vol. 3 §6.15). */
-	*(volatile int *)0x8000000000000000ull = 1; /* CRASH HERE: general-protection */
+	*(volatile int *)0x8000000000000000ull = 1; /* CRASH HERE: non-canonical */
 #else
 	/* A selector past the GDT's end: #GP with it as the error code. */
-	__asm__ volatile("movw $0x1230, %%ax; movw %%ax, %%fs" : : : "eax"); /* CRASH HERE: general-protection */
+	__asm__ volatile("movw $0x1230, %%ax; movw %%ax, %%fs" : : : "eax"); /* CRASH HERE: bad-selector */
 #endif
 }
 
-__attribute__((noinline)) static int run(const char *what)
+__attribute__((noipa)) static int run(const char *what)
 {
 	void (*volatile nothing)(void) = NULL;
 	int *volatile null = NULL; /* opaque to the compiler, which would drop the access */
