@@ -90,13 +90,31 @@ static bool image_range(const struct guest_image *im, uint64_t *lo, uint64_t *hi
 	return found && *hi > *lo;
 }
 
-/* One Dwfl for the run, made at the first question. */
+/* One Dwfl for the images of gs, made at the first question about them.
+ * None is ever ended: dwfl_end() would link in libdwfl's debuginfod
+ * client, whose constructor loads a shared library at every start of
+ * kvmrun when DEBUGINFOD_URLS is set. A run makes at most two (names, then
+ * a fresh one for the unwind, as a Dwfl takes one attach); all are kept
+ * here, and past MAX_SESSIONS there are no more names. */
+#define MAX_SESSIONS 16u
+static Dwfl *sessions[MAX_SESSIONS];
+static unsigned nsessions;
 static Dwfl *session;
+static const struct guest_symbols *session_for;
+
+static void end_session(void)
+{
+	session = NULL;
+	session_for = NULL;
+}
 
 static Dwfl *symbols_session(const struct guest_symbols *gs)
 {
-	if (session)
+	if (session && session_for == gs)
 		return session;
+	end_session();
+	if (nsessions == MAX_SESSIONS)
+		return NULL;
 	Dwfl *dwfl = dwfl_begin(&image_callbacks);
 	if (!dwfl)
 		return NULL;
@@ -113,7 +131,9 @@ static Dwfl *symbols_session(const struct guest_symbols *gs)
 		}
 	}
 	dwfl_report_end(dwfl, NULL, NULL);
+	sessions[nsessions++] = dwfl;
 	session = dwfl;
+	session_for = gs;
 	return session;
 }
 
@@ -260,11 +280,12 @@ unsigned guest_symbols_backtrace(const struct guest_symbols *gs, const struct kv
 		r[KVMRUN_CRASH_RSP] += gs->bits / 8;
 	}
 	struct unwind u = { .gs = gs, .crash = &from, .pcs = pcs + skip, .n = 0, .max = max - skip };
-	/* The attach can be made once per session: one crash per run. */
 	/* It stops where call-frame information ends (a C library built
-	 * without it) or at the frame limit. */
+	 * without it) or at the frame limit. A Dwfl takes one attach, and
+	 * keeps u: it serves no more questions after the unwind. */
 	if (dwfl && dwfl_attach_state(dwfl, NULL, 1, &crash_thread, &u))
 		dwfl_getthread_frames(dwfl, 1, keep_frame, &u);
+	end_session();
 	if (u.n == 0)
 		u.pcs[u.n++] = r[KVMRUN_CRASH_RIP];
 	return skip + u.n;
