@@ -42,6 +42,9 @@ const char options_usage[] =
 	"  127 the program file does not exist\n"
 	"  129, 130, 142, 143 stopped by SIGHUP, SIGINT, SIGALRM (without --timeout),\n"
 	"      SIGTERM\n"
+	"  132, 133, 135, 136, 139 the guest crashed on a CPU exception: 128 + the\n"
+	"      signal Linux would send (SIGILL, SIGTRAP, SIGBUS, SIGFPE, SIGSEGV); the\n"
+	"      report on stderr names the function and source line\n"
 	"  159 kvmrun made a system call its seccomp filter forbids\n";
 
 int parse_size(const char *text, uint64_t *bytes, char *err, size_t errlen)

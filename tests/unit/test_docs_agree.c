@@ -12,6 +12,7 @@
 
 #include <kvmrun/abi_note.h>
 
+#include "../../monitor/crash_report.h"
 #include "../../monitor/exit_status.h"
 #include "../../monitor/options.h"
 
@@ -75,6 +76,9 @@ static void test_usage_block(void **state)
 	free(doc);
 }
 
+/* What README, usage and man page list for crashes. */
+#define CRASH_STATUSES "132, 133, 135, 136, 139"
+
 static void test_exit_statuses(void **state)
 {
 	static const int statuses[] = {
@@ -96,6 +100,28 @@ static void test_exit_statuses(void **state)
 	/* The statuses of the stop signals, in both. */
 	assert_non_null(strstr(readme, "\n| 129, 130, 142, 143 | "));
 	assert_non_null(strstr(options_usage, "\n  129, 130, 142, 143 "));
+	/* The crash statuses: every one crash_report.c's table gives. */
+	assert_non_null(strstr(readme, "\n| " CRASH_STATUSES " | "));
+	assert_non_null(strstr(options_usage, "\n  " CRASH_STATUSES " "));
+}
+
+/* The statuses the documents list for crashes are the ones the exception
+ * table gives, all of them. */
+static void test_crash_statuses_from_table(void **state)
+{
+	bool seen[256] = { false };
+	char list[64] = "";
+	size_t n = 0;
+
+	(void)state;
+	for (uint32_t v = 0; v <= 32; v++) {
+		struct kvmrun_crash c = { .vector = v };
+		seen[crash_status(&c)] = true;
+	}
+	for (int st = 0; st < 256; st++)
+		if (seen[st])
+			n += (size_t)snprintf(list + n, sizeof list - n, "%s%d", n ? ", " : "", st);
+	assert_string_equal(list, CRASH_STATUSES);
 }
 
 /* An option as roff writes it: every '-' escaped ("\\-\\-mem"). */
@@ -178,6 +204,7 @@ static void test_man_page_statuses(void **state)
 			fail_msg("the man page has no entry for exit status %d", statuses[i]);
 	}
 	assert_non_null(strstr(manpage, "\n.B \"129, 130, 142, 143\"\n"));
+	assert_non_null(strstr(manpage, "\n.B \"" CRASH_STATUSES "\"\n"));
 }
 
 int main(void)
@@ -185,6 +212,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_usage_block),
 		cmocka_unit_test(test_exit_statuses),
+		cmocka_unit_test(test_crash_statuses_from_table),
 		cmocka_unit_test(test_man_page_options),
 		cmocka_unit_test(test_man_page_statuses),
 	};
