@@ -12,6 +12,7 @@
 #define CR4_PAE (1u << 5)
 #define CR4_OSFXSR (1u << 9)
 #define CR4_OSXMMEXCPT (1u << 10)
+#define CR4_OSXSAVE (1u << 18)
 #define EFER_LME (1u << 8)
 #define EFER_LMA (1u << 10)
 
@@ -82,7 +83,39 @@ static struct kvm_segment flat_segment(uint16_t selector, uint8_t type, int code
 	};
 }
 
-void cpu_mode_sregs(struct kvm_sregs *s, unsigned bits)
+/* XCR0 state components (SDM vol. 1 §13.1). */
+#define XCR0_X87 (1ull << 0)
+#define XCR0_SSE (1ull << 1)
+#define XCR0_AVX (1ull << 2)
+#define XCR0_AVX512 (7ull << 5) /* opmask, ZMM_Hi256, Hi16_ZMM: all or none */
+#define CPUID1_ECX_XSAVE (1u << 26)
+
+struct cpu_vector_unit cpu_mode_vector_unit(const struct kvm_cpuid2 *cpuid)
+{
+	struct cpu_vector_unit vu = { .xsave = false, .xcr0 = 0 };
+	bool xsave = false;
+	uint64_t supported = 0;
+
+	for (uint32_t i = 0; i < cpuid->nent; i++) {
+		const struct kvm_cpuid_entry2 *e = &cpuid->entries[i];
+		if (e->function == 1)
+			xsave = (e->ecx & CPUID1_ECX_XSAVE) != 0;
+		else if (e->function == 0xd && e->index == 0)
+			supported = (uint64_t)e->edx << 32 | e->eax;
+	}
+	if (!xsave || (supported & (XCR0_X87 | XCR0_SSE)) != (XCR0_X87 | XCR0_SSE))
+		return vu;
+	vu.xsave = true;
+	vu.xcr0 = XCR0_X87 | XCR0_SSE;
+	if (supported & XCR0_AVX) {
+		vu.xcr0 |= XCR0_AVX;
+		if ((supported & XCR0_AVX512) == XCR0_AVX512)
+			vu.xcr0 |= XCR0_AVX512;
+	}
+	return vu;
+}
+
+void cpu_mode_sregs(struct kvm_sregs *s, unsigned bits, const struct cpu_vector_unit *vu)
 {
 	struct kvm_segment data = flat_segment(GDT_SEL_DATA, 0x3, 0);
 
@@ -94,7 +127,7 @@ void cpu_mode_sregs(struct kvm_sregs *s, unsigned bits)
 	s->idt.base = 0;
 	s->idt.limit = 0;
 	s->cr0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE;
-	s->cr4 = CR4_OSFXSR | CR4_OSXMMEXCPT;
+	s->cr4 = CR4_OSFXSR | CR4_OSXMMEXCPT | (vu->xsave ? CR4_OSXSAVE : 0);
 	s->efer = 0;
 	if (bits == 64) {
 		s->cr3 = KVMRUN_PAGE_TABLES_ADDR;

@@ -191,6 +191,10 @@ static int set_cpuid(struct vm *vm, char *err, size_t errlen)
 		}
 		int rc = xioctl(vm->vcpu_fd, KVM_SET_CPUID2, cpuid);
 		int e = errno;
+		vm->vector_unit = cpu_mode_vector_unit(cpuid);
+		/* XCR0 is set with KVM_SET_XCRS: without it, no XSAVE. */
+		if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_XCRS) <= 0)
+			vm->vector_unit.xsave = false;
 		free(cpuid);
 		if (rc < 0) {
 			diag_set(err, errlen, "KVM_SET_CPUID2 failed: %s", strerror(e));
@@ -250,13 +254,20 @@ int vm_set_boot_state(struct vm *vm, unsigned bits, uint64_t entry, char *err, s
 		diag_set(err, errlen, "KVM_GET_SREGS failed: %s", strerror(errno));
 		return -1;
 	}
-	cpu_mode_sregs(&sregs, bits);
+	cpu_mode_sregs(&sregs, bits, &vm->vector_unit);
 	cpu_mode_regs(&regs, entry);
 	cpu_mode_fpu(&fpu);
 	if (xioctl(vm->vcpu_fd, KVM_SET_SREGS, &sregs) < 0 ||
 	    xioctl(vm->vcpu_fd, KVM_SET_REGS, &regs) < 0 ||
 	    xioctl(vm->vcpu_fd, KVM_SET_FPU, &fpu) < 0) {
 		diag_set(err, errlen, "cannot set the vCPU's start state: %s", strerror(errno));
+		return -1;
+	}
+	/* XCR0 (api.rst KVM_SET_XCRS): the vector states the guest may use. */
+	struct kvm_xcrs xcrs = { .nr_xcrs = 1, .xcrs[0] = { .xcr = 0, .value = vm->vector_unit.xcr0 } };
+	if (vm->vector_unit.xsave && xioctl(vm->vcpu_fd, KVM_SET_XCRS, &xcrs) < 0) {
+		diag_set(err, errlen, "KVM_SET_XCRS (XCR0 0x%llx) failed: %s",
+			 (unsigned long long)vm->vector_unit.xcr0, strerror(errno));
 		return -1;
 	}
 	return 0;

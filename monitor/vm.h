@@ -7,6 +7,7 @@
 #include <linux/kvm.h>
 #include <stddef.h>
 
+#include "cpu_mode.h"
 #include "guest_mem.h"
 #include "ioapic.h"
 
@@ -18,6 +19,7 @@ struct vm {
 	size_t run_size;
 	struct guest_mem mem;
 	struct ioapic ioapic; /* its interrupts go out through the VM fd */
+	struct cpu_vector_unit vector_unit; /* from the CPUID it was given */
 	const char *timeout_text; /* --timeout as written, for the report */
 	const char *timeout_unit; /* and the unit it implied ("s" or "") */
 	const struct guest_symbols *symbols; /* the loaded ELF files, for crash reports */

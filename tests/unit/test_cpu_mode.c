@@ -245,6 +245,8 @@ static void seg_matches_gdt(const struct kvm_segment *s)
 	assert_int_equal(s->unusable, 0);
 }
 
+static const struct cpu_vector_unit no_xsave = { .xsave = false, .xcr0 = 0 };
+
 static struct kvm_sregs reset_sregs(void)
 {
 	struct kvm_sregs s;
@@ -268,6 +270,7 @@ static struct kvm_sregs reset_sregs(void)
 #define CR4_PAE (1ull << 5)
 #define CR4_OSFXSR (1ull << 9)
 #define CR4_OSXMMEXCPT (1ull << 10)
+#define CR4_OSXSAVE (1ull << 18)
 #define EFER_LME (1ull << 8)
 #define EFER_LMA (1ull << 10)
 
@@ -304,7 +307,7 @@ static void test_sregs_32(void **state)
 	struct kvm_sregs s = reset_sregs();
 
 	(void)state;
-	cpu_mode_sregs(&s, 32);
+	cpu_mode_sregs(&s, 32, &no_xsave);
 	common_sregs(&s);
 	assert_int_equal(s.cs.selector, GDT_SEL_CODE32);
 	assert_int_equal(s.cs.db, 1);
@@ -322,7 +325,7 @@ static void test_sregs_64(void **state)
 	struct kvm_sregs s = reset_sregs();
 
 	(void)state;
-	cpu_mode_sregs(&s, 64);
+	cpu_mode_sregs(&s, 64, &no_xsave);
 	common_sregs(&s);
 	assert_int_equal(s.cs.selector, GDT_SEL_CODE64);
 	assert_int_equal(s.cs.l, 1);
@@ -340,13 +343,71 @@ static void test_sregs_32_after_64(void **state)
 	struct kvm_sregs s = reset_sregs();
 
 	(void)state;
-	cpu_mode_sregs(&s, 64);
-	cpu_mode_sregs(&s, 32);
+	cpu_mode_sregs(&s, 64, &no_xsave);
+	cpu_mode_sregs(&s, 32, &no_xsave);
 	assert_false(s.cr0 & CR0_PG);
 	assert_false(s.cr4 & CR4_PAE);
 	assert_int_equal(s.efer, 0);
 	assert_int_equal(s.cs.selector, GDT_SEL_CODE32);
 	assert_int_equal(s.cs.l, 0);
+}
+
+/* A CPUID with leaf 1's ECX and leaf 0xD subleaf 0's EDX:EAX. */
+static struct cpu_vector_unit unit_from(uint32_t leaf1_ecx, uint64_t xcr0_supported, int with_leaf_d)
+{
+	struct {
+		struct kvm_cpuid2 head;
+		struct kvm_cpuid_entry2 e[4];
+	} c = { .head = { .nent = with_leaf_d ? 4 : 3 } };
+
+	c.e[0] = (struct kvm_cpuid_entry2){ .function = 0, .eax = 0xd };
+	c.e[1] = (struct kvm_cpuid_entry2){ .function = 1, .ecx = leaf1_ecx };
+	/* Subleaf 1 of leaf 0xD is not the one that counts. */
+	c.e[2] = (struct kvm_cpuid_entry2){ .function = 0xd, .index = 1, .eax = 0xffffffff };
+	c.e[3] = (struct kvm_cpuid_entry2){ .function = 0xd, .index = 0, .eax = (uint32_t)xcr0_supported,
+					    .edx = (uint32_t)(xcr0_supported >> 32) };
+	return cpu_mode_vector_unit(&c.head);
+}
+
+static void test_vector_unit(void **state)
+{
+	const uint32_t xsave = 1u << 26;
+	struct cpu_vector_unit vu;
+
+	(void)state;
+	vu = unit_from(0, 0x7, 1);
+	assert_false(vu.xsave); /* no XSAVE in CPUID */
+	vu = unit_from(xsave, 0x7, 0);
+	assert_false(vu.xsave); /* no leaf 0xD: nothing known to be supported */
+	vu = unit_from(xsave, 0x1, 1);
+	assert_false(vu.xsave); /* SSE state missing */
+	vu = unit_from(xsave, 0x3, 1);
+	assert_true(vu.xsave);
+	assert_int_equal(vu.xcr0, 0x3);
+	vu = unit_from(xsave, 0x7, 1);
+	assert_int_equal(vu.xcr0, 0x7); /* AVX */
+	/* AVX-512's three states together, or not at all; MPX (bits 3-4),
+	 * PKRU (9), AMX (17-18) and the rest never. */
+	vu = unit_from(xsave, 0x2ff | 3ull << 17 | 1ull << 62, 1);
+	assert_int_equal(vu.xcr0, 0xe7);
+	vu = unit_from(xsave, 0x67, 1);
+	assert_int_equal(vu.xcr0, 0x7);
+	vu = unit_from(xsave, 0xe3, 1);
+	assert_int_equal(vu.xcr0, 0x3); /* AVX-512 without AVX: neither */
+}
+
+static void test_sregs_osxsave(void **state)
+{
+	const struct cpu_vector_unit avx = { .xsave = true, .xcr0 = 0x7 };
+	struct kvm_sregs s = reset_sregs();
+
+	(void)state;
+	cpu_mode_sregs(&s, 64, &avx);
+	assert_int_equal(s.cr4, CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT | CR4_OSXSAVE);
+	cpu_mode_sregs(&s, 32, &avx);
+	assert_int_equal(s.cr4, CR4_OSFXSR | CR4_OSXMMEXCPT | CR4_OSXSAVE);
+	cpu_mode_sregs(&s, 32, &no_xsave);
+	assert_int_equal(s.cr4, CR4_OSFXSR | CR4_OSXMMEXCPT);
 }
 
 static void test_regs(void **state)
@@ -396,6 +457,8 @@ int main(void)
 		cmocka_unit_test(test_sregs_32),
 		cmocka_unit_test(test_sregs_64),
 		cmocka_unit_test(test_sregs_32_after_64),
+		cmocka_unit_test(test_vector_unit),
+		cmocka_unit_test(test_sregs_osxsave),
 		cmocka_unit_test(test_regs),
 		cmocka_unit_test(test_fpu),
 	};
