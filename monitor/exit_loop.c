@@ -132,19 +132,38 @@ static int handle_mmio(struct vm *vm, const struct mmio_regions *regions, int *s
 	return 1;
 }
 
-/* --stats: every return of KVM_RUN to user space, by reason; a failed
- * KVM_RUN (a signal, EFAULT) is "other". */
+/* --stats: every return of KVM_RUN to user space, by reason; a KVM_RUN a
+ * signal interrupted is "intr", another failure (EFAULT) "other". */
 static void count_exit(int run_rc, const struct kvm_run *run)
 {
 	stats.exits++;
-	if (run_rc < 0)
+	if (run_rc < 0 && (errno == EINTR || errno == EAGAIN))
+		stats.intr++;
+	else if (run_rc < 0)
 		stats.other++;
 	else if (run->exit_reason == KVM_EXIT_IO)
 		stats.io++;
 	else if (run->exit_reason == KVM_EXIT_MMIO)
 		stats.mmio++;
+	else if (run->exit_reason == KVM_EXIT_IOAPIC_EOI)
+		stats.eoi++;
 	else
 		stats.other++;
+}
+
+/* KVM_RUN, timed for --stats: the cycles inside it are the guest's. */
+static int run_vcpu(const struct vm *vm)
+{
+	if (!stats.timing)
+		return ioctl(vm->vcpu_fd, KVM_RUN, 0);
+	uint64_t start = stats_tsc();
+	if (!stats.tsc_first_run)
+		stats.tsc_first_run = start;
+	int rc = ioctl(vm->vcpu_fd, KVM_RUN, 0);
+	int e = errno;
+	stats.tsc_in_guest += stats_tsc() - start;
+	errno = e;
+	return rc;
 }
 
 /* One exit; returns 1 when the guest is done and *status is final. */
@@ -216,7 +235,7 @@ int exit_loop_run(struct vm *vm, struct virtio_devices *devs, const struct mmio_
 	int status = 0;
 
 	for (;;) {
-		int rc = ioctl(vm->vcpu_fd, KVM_RUN, 0);
+		int rc = run_vcpu(vm);
 		count_exit(rc, vm->run);
 		if (rc < 0) {
 			if (errno == EINTR || errno == EAGAIN) {

@@ -84,6 +84,8 @@ static int prepare_guest(struct vm *vm, const struct boot_image *b, const struct
 	    read_host(vm, &host, err, errlen) < 0)
 		return -1;
 	start_info_add_host(&vm->mem, &host);
+	stats.tsc_khz = host.tsc_khz;
+	stats.timing = opts->stats;
 	return vm_set_boot_state(vm, k->bits, k->entry, err, errlen);
 }
 
@@ -162,6 +164,7 @@ int main(int argc, char **argv)
 	struct mmio_regions regions;
 	char err[512];
 
+	stats.tsc_start = stats_tsc();
 	keep_std_fds_open();
 	/* A reader that goes away must not kill us: writes then fail with EPIPE.
 	 * Nor a file-size limit (ulimit -f): writes then fail with EFBIG,

@@ -4,12 +4,25 @@
 
 struct kvmrun_stats stats;
 
+static unsigned long long microseconds(uint64_t cycles)
+{
+	return stats.tsc_khz ? (unsigned long long)(cycles / (stats.tsc_khz / 1000.0)) : 0;
+}
+
 void stats_print(void)
 {
-	diag("stats: exits=%llu io=%llu mmio=%llu other=%llu irqs=%llu console_out_bytes=%llu "
-	     "console_in_bytes=%llu rng_bytes=%llu",
+	uint64_t end = stats_tsc();
+	uint64_t first = stats.tsc_first_run ? stats.tsc_first_run : end;
+	uint64_t setup = first - stats.tsc_start, run = end - first;
+	uint64_t guest = stats.tsc_in_guest < run ? stats.tsc_in_guest : run;
+
+	diag("stats: exits=%llu io=%llu mmio=%llu eoi=%llu intr=%llu other=%llu irqs=%llu "
+	     "console_out_bytes=%llu console_in_bytes=%llu rng_bytes=%llu setup_us=%llu "
+	     "guest_us=%llu monitor_us=%llu",
 	     (unsigned long long)stats.exits, (unsigned long long)stats.io,
-	     (unsigned long long)stats.mmio, (unsigned long long)stats.other,
+	     (unsigned long long)stats.mmio, (unsigned long long)stats.eoi,
+	     (unsigned long long)stats.intr, (unsigned long long)stats.other,
 	     (unsigned long long)stats.irqs, (unsigned long long)stats.console_out_bytes,
-	     (unsigned long long)stats.console_in_bytes, (unsigned long long)stats.rng_bytes);
+	     (unsigned long long)stats.console_in_bytes, (unsigned long long)stats.rng_bytes,
+	     microseconds(setup), microseconds(guest), microseconds(run - guest));
 }

@@ -150,3 +150,28 @@ cpu_ticks() {
 	[[ "$(cat "$tmp/out")" == "late input" ]]
 	[[ ! -s "$tmp/err" ]]
 }
+
+@test "--stats times the run: set-up, the guest (a 50 ms sleep is the guest's) and the monitor, and exits by reason" {
+	for bits in 32 64; do
+		kvmrun --stats "$GUESTS/libc$bits.elf" clock
+		assert_status 0
+		local setup guest monitor sum
+		setup=$(stats_field setup_us)
+		guest=$(stats_field guest_us)
+		monitor=$(stats_field monitor_us)
+		echo "$bits-bit: setup=$setup guest=$guest monitor=$monitor us"
+		[[ $setup -gt 0 && $monitor -ge 0 ]]
+		# The sleep halts the vCPU inside KVM_RUN: guest time.
+		[[ $guest -ge 50000 ]]
+		[[ $monitor -lt $guest ]]
+		# Every exit counted under one reason.
+		sum=$(($(stats_field io) + $(stats_field mmio) + $(stats_field eoi) + $(stats_field intr) + $(stats_field other)))
+		[[ $sum -eq $(stats_field exits) ]]
+	done
+}
+
+@test "without --stats, no stats line" {
+	kvmrun "$GUESTS/libc64.elf" clock
+	assert_status 0
+	[[ "$stderr" != *"stats:"* ]]
+}
