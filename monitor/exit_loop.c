@@ -9,6 +9,7 @@
 #include <sys/ioctl.h>
 
 #include "diag.h"
+#include "exit_trace.h"
 #include "exit_status.h"
 #include "halt_watch.h"
 #include "hypercall_table.h"
@@ -151,6 +152,17 @@ static void count_exit(int run_rc, const struct kvm_run *run)
 		stats.other++;
 }
 
+/* --trace: the exit just served, on stderr (exit_trace.h). */
+static void trace_exit(const struct vm *vm, int rc, int run_errno)
+{
+	char line[256];
+	uint64_t cycles = stats_tsc() - stats.tsc_first_run;
+	uint64_t us = stats.tsc_khz ? (uint64_t)(cycles / (stats.tsc_khz / 1000.0)) : 0;
+
+	exit_trace_format(line, sizeof line, us, rc, run_errno, vm->run, vm->run_size, guest_rip(vm));
+	diag("%s", line);
+}
+
 /* KVM_RUN, timed for --stats: the cycles inside it are the guest's. */
 static int run_vcpu(const struct vm *vm)
 {
@@ -236,7 +248,11 @@ int exit_loop_run(struct vm *vm, struct virtio_devices *devs, const struct mmio_
 
 	for (;;) {
 		int rc = run_vcpu(vm);
+		int run_errno = errno;
 		count_exit(rc, vm->run);
+		if (rc < 0 && vm->trace)
+			trace_exit(vm, rc, run_errno);
+		errno = run_errno;
 		if (rc < 0) {
 			if (errno == EINTR || errno == EAGAIN) {
 				/* Cleared before the stop check: a stop signal from
@@ -273,7 +289,10 @@ int exit_loop_run(struct vm *vm, struct virtio_devices *devs, const struct mmio_
 			diag("KVM_RUN failed: %s", strerror(errno));
 			return STATUS_KVMRUN_FAILED;
 		}
-		if (handle_exit(vm, devs, regions, &status))
+		int done = handle_exit(vm, devs, regions, &status);
+		if (vm->trace)
+			trace_exit(vm, rc, 0);
+		if (done)
 			return status;
 		/* A stop that came while an exit was being served. */
 		if (stop_requested())

@@ -85,7 +85,8 @@ static int prepare_guest(struct vm *vm, const struct boot_image *b, const struct
 		return -1;
 	start_info_add_host(&vm->mem, &host);
 	stats.tsc_khz = host.tsc_khz;
-	stats.timing = opts->stats;
+	stats.timing = opts->stats || opts->trace; /* --trace's times start at the first run */
+	vm->trace = opts->trace;
 	return vm_set_boot_state(vm, k->bits, k->entry, err, errlen);
 }
 

@@ -22,6 +22,9 @@ const char options_usage[] =
 	"                 other), interrupts raised, console bytes out and in,\n"
 	"                 random bytes given to the guest, and microseconds of\n"
 	"                 set-up, in the guest and in the monitor\n"
+	"  --trace, --trace=exits  print a line on stderr for every VM exit: time\n"
+	"                 since the guest started, reason, port or address, size,\n"
+	"                 value, RIP\n"
 	"  --timeout=DURATION  stop the guest after DURATION of wall-clock time\n"
 	"                 (N, Ns, Nms, Nm, Nh; fractions allowed, rounded up to\n"
 	"                 the next nanosecond; 0: no limit; N alone is seconds)\n"
@@ -255,6 +258,15 @@ enum options_result options_parse(int argc, char **argv, struct options *opts,
 		if (strcmp(arg, "--stats") == 0) {
 			opts->stats = 1;
 			continue;
+		}
+		if (strcmp(arg, "--trace") == 0 || strcmp(arg, "--trace=exits") == 0) {
+			opts->trace = 1;
+			continue;
+		}
+		if (strncmp(arg, "--trace=", 8) == 0) {
+			diag_set(err, errlen, "bad --trace: '%s': kvmrun traces VM exits (--trace or "
+				 "--trace=exits)", arg + 8);
+			return OPTIONS_ERROR;
 		}
 		if (strncmp(arg, "--mem=", 6) == 0 || strcmp(arg, "--mem") == 0) {
 			const char *value = arg[5] == '=' ? arg + 6 : NULL;

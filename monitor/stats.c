@@ -11,7 +11,11 @@ static unsigned long long microseconds(uint64_t cycles)
 
 void stats_print(void)
 {
-	uint64_t end = stats_tsc();
+	stats_print_at(stats_tsc());
+}
+
+void stats_print_at(uint64_t end)
+{
 	uint64_t first = stats.tsc_first_run ? stats.tsc_first_run : end;
 	uint64_t setup = first - stats.tsc_start, run = end - first;
 	uint64_t guest = stats.tsc_in_guest < run ? stats.tsc_in_guest : run;

@@ -40,4 +40,7 @@ static inline uint64_t stats_tsc(void)
  * stderr. */
 void stats_print(void);
 
+/* The same, with the run ending at TSC value end. */
+void stats_print_at(uint64_t end);
+
 #endif

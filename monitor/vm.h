@@ -23,6 +23,7 @@ struct vm {
 	const char *timeout_text; /* --timeout as written, for the report */
 	const char *timeout_unit; /* and the unit it implied ("s" or "") */
 	const struct guest_symbols *symbols; /* the loaded ELF files, for crash reports */
+	int trace; /* --trace: a line per VM exit */
 };
 
 /* Open /dev/kvm, check the API, create the VM with mem_size bytes of RAM,

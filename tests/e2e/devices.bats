@@ -175,3 +175,19 @@ cpu_ticks() {
 	assert_status 0
 	[[ "$stderr" != *"stats:"* ]]
 }
+
+@test "--trace: a line per VM exit, as many as --stats counts, the last the exit hypercall, 32- and 64-bit" {
+	for bits in 32 64; do
+		kvmrun --trace --stats "$APPS/hello$bits.elf"
+		assert_status 0
+		[[ "${lines[0]}" == "Hello from a $bits-bit kvmrun guest!" ]] # stdout untouched
+		local traced last
+		traced=$(grep -c '^kvmrun: trace: [0-9]*\.[0-9]\{6\} ' <<<"$stderr")
+		echo "$bits-bit: $traced trace lines, exits=$(stats_field exits)"
+		[[ $traced -eq $(stats_field exits) ]]
+		# The console's notifications, and the exit hypercall last.
+		[[ "$stderr" == *" mmio write addr=0xd000"*" rip=0x"* ]]
+		last=$(grep '^kvmrun: trace: ' <<<"$stderr" | tail -1)
+		[[ "$last" =~ \ io\ out\ port=0x500\ size=4\ value=0x0\ rip=0x[0-9a-f]+$ ]] || { echo "last: $last"; return 1; }
+	done
+}

@@ -14,9 +14,34 @@ static void test_stats_line(void **state)
 	td_stderr_begin();
 	stats_print();
 	const char *err = td_stderr_end();
-	assert_string_equal(err, "kvmrun: stats: exits=12 io=5 mmio=6 other=1 irqs=3 "
+	assert_string_equal(err, "kvmrun: stats: exits=12 io=5 mmio=6 eoi=0 intr=0 other=1 irqs=3 "
 			    "console_out_bytes=1048576 console_in_bytes=7 "
-			    "rng_bytes=18446744073709551615\n");
+			    "rng_bytes=18446744073709551615 setup_us=0 guest_us=0 monitor_us=0\n");
+}
+
+/* The times: TSC cycles at the TSC's rate, split at the first KVM_RUN. */
+static void test_stats_times(void **state)
+{
+	(void)state;
+	/* 2 MHz: 2 cycles a microsecond. Set-up 4000 cycles, the run 10000,
+	 * 6000 of them inside KVM_RUN. */
+	stats = (struct kvmrun_stats){ .eoi = 2, .intr = 1, .tsc_khz = 2000, .tsc_start = 1000,
+				       .tsc_first_run = 5000, .tsc_in_guest = 6000 };
+	td_stderr_begin();
+	stats_print_at(15000);
+	const char *err = td_stderr_end();
+	assert_contains(err, " eoi=2 intr=1 ");
+	assert_contains(err, " setup_us=2000 guest_us=3000 monitor_us=2000\n");
+	/* A rate KVM could not tell: no times rather than wrong ones. */
+	stats.tsc_khz = 0;
+	td_stderr_begin();
+	stats_print_at(15000);
+	assert_contains(td_stderr_end(), " setup_us=0 guest_us=0 monitor_us=0\n");
+	/* No KVM_RUN yet (a failure before it): all set-up. */
+	stats = (struct kvmrun_stats){ .tsc_khz = 1000, .tsc_start = 1000 };
+	td_stderr_begin();
+	stats_print_at(4000);
+	assert_contains(td_stderr_end(), " setup_us=3000 guest_us=0 monitor_us=0\n");
 }
 
 static void test_stats_option(void **state)
@@ -64,6 +89,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_stats_line),
+		cmocka_unit_test(test_stats_times),
 		cmocka_unit_test(test_stats_option),
 		cmocka_unit_test(test_device_counters),
 	};
