@@ -1,6 +1,7 @@
 /* kvmrun: boot one ELF app in a fresh single-purpose KVM virtual machine and
  * exit with its status. Setup runs once, in order; then one exit loop. */
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/ioctl.h>
@@ -139,6 +140,18 @@ static void keep_std_fds_open(void)
  * the seccomp filter. Only the VM and vCPU descriptors and 0-2 are open. */
 static int lock_down(struct vm *vm, const struct options *opts, char *err, size_t errlen)
 {
+	/* --cpu: kvmrun is one thread, the vCPU's: pin it before the filter,
+	 * which has no sched_setaffinity. */
+	if (opts->cpu >= 0) {
+		cpu_set_t set;
+		CPU_ZERO(&set);
+		CPU_SET(opts->cpu, &set);
+		if (sched_setaffinity(0, sizeof set, &set) < 0) {
+			diag_set(err, errlen, "cannot run on CPU %d (--cpu): %s", opts->cpu,
+				 strerror(errno));
+			return -1;
+		}
+	}
 	vm->timeout_text = opts->timeout_text;
 	vm->timeout_unit = opts->timeout_unit;
 	if (stop_request_install(vm->run, opts->timeout_ns, err, errlen) < 0 ||

@@ -1,6 +1,9 @@
 #include "options.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <sched.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "diag.h"
@@ -13,6 +16,8 @@ const char options_usage[] =
 	"single-purpose KVM virtual machine and exit with its exit status.\n"
 	"\n"
 	"options:\n"
+	"  --cpu=N        run the vCPU on host CPU N only (the whole of kvmrun: one\n"
+	"                 thread)\n"
 	"  --env=NAME=VALUE  set a variable of the guest's environment (repeatable;\n"
 	"                 a later one for NAME wins; empty by default, not the host's)\n"
 	"  --mem=SIZE     guest RAM, with an optional K, M or G suffix\n"
@@ -144,6 +149,22 @@ int parse_duration(const char *text, uint64_t *ns, char *err, size_t errlen)
 	return -1;
 }
 
+/* A host CPU number, 0 to CPU_SETSIZE - 1 (sched_setaffinity(2)). */
+static int parse_cpu(const char *text, int *cpu, char *err, size_t errlen)
+{
+	char *end;
+	unsigned long n;
+
+	errno = 0;
+	n = strtoul(text, &end, 10);
+	if (!*text || *end || errno || text[0] == '-' || text[0] == '+' || n >= CPU_SETSIZE) {
+		diag_set(err, errlen, "bad --cpu: '%s': a host CPU number, 0 to %d", text, CPU_SETSIZE - 1);
+		return -1;
+	}
+	*cpu = (int)n;
+	return 0;
+}
+
 int parse_mem_size(const char *text, uint64_t *bytes, char *err, size_t errlen)
 {
 	uint64_t size;
@@ -204,6 +225,7 @@ enum options_result options_parse(int argc, char **argv, struct options *opts,
 
 	memset(opts, 0, sizeof *opts);
 	opts->mem_size = MEM_DEFAULT;
+	opts->cpu = -1;
 
 	for (i = 1; i < argc; i++) {
 		const char *arg = argv[i];
@@ -257,6 +279,11 @@ enum options_result options_parse(int argc, char **argv, struct options *opts,
 		}
 		if (strcmp(arg, "--stats") == 0) {
 			opts->stats = 1;
+			continue;
+		}
+		if (strncmp(arg, "--cpu=", 6) == 0) {
+			if (parse_cpu(arg + 6, &opts->cpu, err, errlen) < 0)
+				return OPTIONS_ERROR;
 			continue;
 		}
 		if (strcmp(arg, "--trace") == 0 || strcmp(arg, "--trace=exits") == 0) {

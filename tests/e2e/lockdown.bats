@@ -46,6 +46,20 @@ start_spinner() {
 	exec 5<&- 6>&-
 }
 
+@test "--cpu=0 pins kvmrun to CPU 0; a CPU it may not run on is refused with status 125" {
+	start_spinner --cpu=0
+	grep '^Cpus_allowed_list:' /proc/$pid/status
+	grep -q '^Cpus_allowed_list:[[:space:]]*0$' /proc/$pid/status
+	kill -TERM "$pid"
+	wait "$pid" || true
+	pid=
+	local n
+	n=$(getconf _NPROCESSORS_CONF)
+	kvmrun --cpu="$n" "$GUESTS/spin64.elf"
+	assert_status 125
+	assert_stderr_has "kvmrun: cannot run on CPU $n (--cpu): Invalid argument"
+}
+
 @test "--unsafe-no-seccomp runs without the filter and says so" {
 	start_spinner --unsafe-no-seccomp
 	grep -q '^Seccomp:[[:space:]]*0$' /proc/$pid/status

@@ -450,6 +450,31 @@ static void test_mem_bad_value(void **state)
 	assert_contains(err, "bad --mem: 65G is too large (the maximum is 64G)");
 }
 
+static void test_cpu(void **state)
+{
+	struct options o;
+	char err[ERRLEN];
+
+	(void)state;
+	char *none[] = { "kvmrun", "app.elf", NULL };
+	assert_int_equal(parse(ARGC(none), none, &o, err), OPTIONS_RUN);
+	assert_int_equal(o.cpu, -1);
+	char *zero[] = { "kvmrun", "--cpu=0", "app.elf", NULL };
+	assert_int_equal(parse(ARGC(zero), zero, &o, err), OPTIONS_RUN);
+	assert_int_equal(o.cpu, 0);
+	char *last[] = { "kvmrun", "--cpu=1023", "app.elf", NULL };
+	assert_int_equal(parse(ARGC(last), last, &o, err), OPTIONS_RUN);
+	assert_int_equal(o.cpu, 1023);
+	static const char *bad[] = { "--cpu=", "--cpu=-1", "--cpu=+1", "--cpu=1024", "--cpu=x",
+				     "--cpu=1x", "--cpu=99999999999999999999" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char *a[] = { "kvmrun", (char *)bad[i], "app.elf", NULL };
+		assert_int_equal(parse(ARGC(a), a, &o, err), OPTIONS_ERROR);
+		assert_contains(err, "bad --cpu: '");
+		assert_contains(err, "': a host CPU number, 0 to 1023");
+	}
+}
+
 static void test_unknown_option(void **state)
 {
 	struct options o;
@@ -562,6 +587,7 @@ int main(void)
 		cmocka_unit_test(test_mem_missing),
 		cmocka_unit_test(test_env),
 		cmocka_unit_test(test_mem_bad_value),
+		cmocka_unit_test(test_cpu),
 		cmocka_unit_test(test_unknown_option),
 		cmocka_unit_test(test_double_dash),
 		cmocka_unit_test(test_app_args_verbatim),
