@@ -19,10 +19,11 @@
 void guest_symbols_reserve(void)
 {
 #ifndef __SANITIZE_ADDRESS__ /* the sanitizer's allocator maps memory of its own */
-	/* From the heap (brk) and kept there once freed: glibc neither maps
-	 * blocks this large separately nor trims the heap below this. */
-	mallopt(M_MMAP_THRESHOLD, 2 * SYMBOLS_HEAP_RESERVE);
-	mallopt(M_TRIM_THRESHOLD, 2 * SYMBOLS_HEAP_RESERVE);
+	/* From the heap (brk) and kept there once freed: glibc maps no block
+	 * separately (M_MMAP_MAX 0; M_MMAP_THRESHOLD cannot go past 32 MiB)
+	 * and never trims the heap. */
+	mallopt(M_MMAP_MAX, 0);
+	mallopt(M_TRIM_THRESHOLD, 4 * SYMBOLS_HEAP_RESERVE);
 	free(malloc(SYMBOLS_HEAP_RESERVE));
 #endif
 }
