@@ -64,6 +64,9 @@ const struct filter_refusal filter_refusals[] = {
 	{ "mmap", SCMP_SYS(mmap), ENOMEM, "the same, for the allocator's fallback to mmap" },
 	{ "readlink", SCMP_SYS(readlink), ENOENT, "libdw looks for the ELF file's directory (for split "
 	  "DWARF) through /proc/self/fd; kvmrun's in-memory copy has none" },
+	{ "openat", SCMP_SYS(openat), ENOENT, "libdw opens the files a program's DWARF may name "
+	  "(split DWARF's .dwo, dwz's shared file): none is there for it" },
+	{ "open", SCMP_SYS(open), ENOENT, "the same, where libc opens with open" },
 };
 const size_t filter_refusal_count = sizeof filter_refusals / sizeof filter_refusals[0];
 

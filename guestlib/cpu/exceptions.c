@@ -107,7 +107,15 @@ __attribute__((noreturn)) void exception_report(const struct exception_frame *f)
 
 void exception_report(const struct exception_frame *f)
 {
+	static int reporting;
 	uint64_t *r = report.regs;
+
+	/* A fault while reporting one (the handlers share one stack): stop
+	 * with interrupts off, which kvmrun's halt watch reports, rather
+	 * than fault again and again on the same stack. */
+	if (reporting++)
+		for (;;)
+			__asm__ volatile("cli; hlt");
 
 	report.vector = (uint32_t)f->vector;
 	report.error_code = (uint32_t)f->error_code;

@@ -41,7 +41,8 @@ enum action {
 	ALLOWED_SET_GSI_ROUTING,
 	ALLOWED_INPUT_WATCH_STOP,
 	ALLOWED_EVERYTHING_AT_ONCE,
-	FORBIDDEN_OPENAT,
+	REFUSED_OPENAT,
+	REFUSED_OPEN,
 	FORBIDDEN_WRITE_FD3,
 	FORBIDDEN_READ_STDOUT,
 	FORBIDDEN_GETRANDOM_NONBLOCK,
@@ -56,6 +57,7 @@ enum action {
 	REFUSED_READLINK,
 	FORBIDDEN_CLOSE,
 	FORBIDDEN_EXECVE,
+	FORBIDDEN_UNLINK,
 	FORBIDDEN_SOCKET,
 	FORBIDDEN_SETITIMER_VIRTUAL,
 	FORBIDDEN_FCNTL_SETOWN,
@@ -108,7 +110,14 @@ static void act(enum action a)
 		for (enum action b = ALLOWED_WRITE_STDOUT; b < ALLOWED_EVERYTHING_AT_ONCE; b++)
 			act(b);
 		break;
-	case FORBIDDEN_OPENAT: SYS(SYS_openat, AT_FDCWD, "/etc/passwd", O_RDONLY); break;
+	case REFUSED_OPENAT:
+		if (SYS(SYS_openat, AT_FDCWD, "/etc/passwd", O_RDONLY) == -1 && errno == ENOENT)
+			SYS(SYS_exit_group, 8);
+		break;
+	case REFUSED_OPEN:
+		if (SYS(SYS_open, "/etc/passwd", O_RDONLY) == -1 && errno == ENOENT)
+			SYS(SYS_exit_group, 8);
+		break;
 	case FORBIDDEN_WRITE_FD3: SYS(SYS_write, extra_fd, buf, 1); break;
 	case FORBIDDEN_READ_STDOUT: SYS(SYS_read, 1, buf, 1); break;
 	case FORBIDDEN_GETRANDOM_NONBLOCK: SYS(SYS_getrandom, buf, sizeof buf, GRND_NONBLOCK); break;
@@ -134,6 +143,7 @@ static void act(enum action a)
 		break;
 	case FORBIDDEN_CLOSE: SYS(SYS_close, vm_fd); break;
 	case FORBIDDEN_EXECVE: SYS(SYS_execve, "/bin/true", NULL, NULL); break;
+	case FORBIDDEN_UNLINK: SYS(SYS_unlink, "/nonexistent/kvmrun-test"); break;
 	case FORBIDDEN_SOCKET: SYS(SYS_socket, 2, 1, 0); break;
 	case FORBIDDEN_SETITIMER_VIRTUAL: SYS(SYS_setitimer, ITIMER_VIRTUAL, &off, NULL); break;
 	case FORBIDDEN_FCNTL_SETOWN: SYS(SYS_fcntl, 0, F_SETOWN, 1); break;
@@ -230,7 +240,7 @@ static void test_allowed_calls(void **state)
 static void test_forbidden_call(void **state)
 {
 	(void)state;
-	assert_killed(FORBIDDEN_OPENAT, "openat (257)");
+	assert_killed(FORBIDDEN_UNLINK, "unlink (87)");
 	assert_killed(FORBIDDEN_EXECVE, "execve (59)");
 	assert_killed(FORBIDDEN_SOCKET, "socket (41)");
 	assert_killed(FORBIDDEN_CLOSE, "close (3)");
@@ -264,18 +274,20 @@ static void assert_refused(enum action a)
 /* brk and mmap fail with ENOMEM, quietly: the heap cannot grow, and a
  * crash report's symbol lookup past its reserve gets NULL from malloc. The
  * sanitizer build (this test's) lets its allocator map memory; release
- * builds refuse mmap as they refuse brk. readlink finds nothing. */
+ * builds refuse mmap as they refuse brk. readlink and open find nothing. */
 static void test_refused_calls(void **state)
 {
 	(void)state;
 	assert_refused(REFUSED_BRK);
 	assert_refused(REFUSED_READLINK);
+	assert_refused(REFUSED_OPENAT);
+	assert_refused(REFUSED_OPEN);
 #ifdef __SANITIZE_ADDRESS__
 	assert_allowed(REFUSED_MMAP);
 #else
 	assert_refused(REFUSED_MMAP);
 #endif
-	assert_int_equal(filter_refusal_count, 3);
+	assert_int_equal(filter_refusal_count, 5);
 	for (size_t i = 0; i < filter_refusal_count; i++)
 		assert_true(strlen(filter_refusals[i].why) > 0);
 }
