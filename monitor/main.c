@@ -230,6 +230,7 @@ int main(int argc, char **argv)
 	if (lock_down(&vm, &opts, err, sizeof err) < 0) {
 		diag("%s", err);
 		input_watch_stop();
+		elf_close_app(&file);
 		vm_destroy(&vm);
 		return STATUS_KVMRUN_FAILED;
 	}
@@ -239,6 +240,7 @@ int main(int argc, char **argv)
 	if (opts.stats)
 		stats_print();
 	if (opts.no_seccomp) {
+		elf_close_app(&file);
 		vm_destroy(&vm);
 		return status;
 	}

@@ -60,7 +60,7 @@ const size_t filter_rule_count = sizeof filter_rules / sizeof filter_rules[0];
 
 const struct filter_refusal filter_refusals[] = {
 	{ "brk", SCMP_SYS(brk), ENOMEM, "a crash report's symbol lookup (libdw) past its reserved heap "
-	  "(guest_symbols.c) fails to allocate and prints bare addresses, instead of killing kvmrun" },
+	  "(guest_symbols.c) gets no memory (ENOMEM) rather than reaching the SIGSYS report" },
 	{ "mmap", SCMP_SYS(mmap), ENOMEM, "the same, for the allocator's fallback to mmap" },
 	{ "readlink", SCMP_SYS(readlink), ENOENT, "libdw looks for the ELF file's directory (for split "
 	  "DWARF) through /proc/self/fd; kvmrun's in-memory copy has none" },
