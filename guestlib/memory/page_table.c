@@ -28,11 +28,14 @@ static uintptr_t read_cr3(void)
 	return cr3;
 }
 
-/* No global pages, no PCIDs: reloading CR3 flushes every translation,
- * the split 2 MiB one included (SDM vol. 3 §4.10.4.1). */
-static void flush_tlb(void)
+/* INVLPG drops the translation of the page holding addr, a 2 MiB one
+ * included, and the paging-structure caches' entries with it (SDM vol. 3
+ * §4.10.4.1): enough after splitting that page or unmapping addr. Not a
+ * CR3 reload, which would drop every translation (under nested
+ * virtualization, milliseconds of refills). */
+static void flush_page(uintptr_t addr)
 {
-	__asm__ volatile("mov %0, %%cr3" : : "r"(read_cr3()) : "memory");
+	__asm__ volatile("invlpg (%0)" : : "r"(addr) : "memory");
 }
 
 #if UINTPTR_MAX > 0xffffffffu
@@ -107,6 +110,6 @@ int page_unmap(uintptr_t addr)
 		*pde = (uint64_t)(uintptr_t)pt | flags;
 	}
 	table_at(*pde)[(addr >> 12) & 511] &= ~PTE_P;
-	flush_tlb();
+	flush_page(addr);
 	return 0;
 }
