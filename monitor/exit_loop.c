@@ -135,10 +135,10 @@ static int handle_mmio(struct vm *vm, const struct mmio_regions *regions, int *s
 
 /* --stats: every return of KVM_RUN to user space, by reason; a KVM_RUN a
  * signal interrupted is "intr", another failure (EFAULT) "other". */
-static void count_exit(int run_rc, const struct kvm_run *run)
+static void count_exit(int run_rc, int run_errno, const struct kvm_run *run)
 {
 	stats.exits++;
-	if (run_rc < 0 && (errno == EINTR || errno == EAGAIN))
+	if (run_rc < 0 && (run_errno == EINTR || run_errno == EAGAIN))
 		stats.intr++;
 	else if (run_rc < 0)
 		stats.other++;
@@ -156,8 +156,7 @@ static void count_exit(int run_rc, const struct kvm_run *run)
 static void trace_exit(const struct vm *vm, int rc, int run_errno)
 {
 	char line[256];
-	uint64_t cycles = stats_tsc() - stats.tsc_first_run;
-	uint64_t us = stats.tsc_khz ? (uint64_t)(cycles / (stats.tsc_khz / 1000.0)) : 0;
+	uint64_t us = stats_microseconds(stats_tsc() - stats.tsc_first_run);
 
 	exit_trace_format(line, sizeof line, us, rc, run_errno, vm->run, vm->run_size, guest_rip(vm));
 	diag("%s", line);
@@ -249,10 +248,10 @@ int exit_loop_run(struct vm *vm, struct virtio_devices *devs, const struct mmio_
 	for (;;) {
 		int rc = run_vcpu(vm);
 		int run_errno = errno;
-		count_exit(rc, vm->run);
+		count_exit(rc, run_errno, vm->run);
 		if (rc < 0 && vm->trace)
 			trace_exit(vm, rc, run_errno);
-		errno = run_errno;
+		errno = run_errno; /* the trace's register read may change it */
 		if (rc < 0) {
 			if (errno == EINTR || errno == EAGAIN) {
 				/* Cleared before the stop check: a stop signal from

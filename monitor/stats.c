@@ -4,9 +4,14 @@
 
 struct kvmrun_stats stats;
 
+uint64_t stats_microseconds(uint64_t cycles)
+{
+	return stats.tsc_khz ? (uint64_t)(cycles / (stats.tsc_khz / 1000.0)) : 0;
+}
+
 static unsigned long long microseconds(uint64_t cycles)
 {
-	return stats.tsc_khz ? (unsigned long long)(cycles / (stats.tsc_khz / 1000.0)) : 0;
+	return (unsigned long long)stats_microseconds(cycles);
 }
 
 void stats_print(void)

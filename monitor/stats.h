@@ -36,6 +36,9 @@ static inline uint64_t stats_tsc(void)
 	return __rdtsc();
 }
 
+/* TSC cycles in microseconds at stats.tsc_khz; 0 when the rate is unknown. */
+uint64_t stats_microseconds(uint64_t cycles);
+
 /* "kvmrun: stats: exits=N io=N ... setup_us=N guest_us=N monitor_us=N" on
  * stderr. */
 void stats_print(void);

@@ -73,6 +73,18 @@ __attribute__((noreturn)) static void send_report(void)
 }
 
 #if UINTPTR_MAX <= 0xffffffffu
+/* An i386 task's registers into the report. */
+static void report_task(const struct saved_task *t)
+{
+	uint64_t *r = report.regs;
+
+	r[KVMRUN_CRASH_RAX] = t->eax, r[KVMRUN_CRASH_RBX] = t->ebx;
+	r[KVMRUN_CRASH_RCX] = t->ecx, r[KVMRUN_CRASH_RDX] = t->edx;
+	r[KVMRUN_CRASH_RSI] = t->esi, r[KVMRUN_CRASH_RDI] = t->edi;
+	r[KVMRUN_CRASH_RSP] = t->esp, r[KVMRUN_CRASH_RBP] = t->ebp;
+	r[KVMRUN_CRASH_RIP] = t->eip, r[KVMRUN_CRASH_RFLAGS] = t->eflags;
+}
+
 __attribute__((noreturn)) void double_fault_report(void);
 
 /* On the double-fault task: the faulting task's registers are in the main
@@ -83,7 +95,6 @@ __attribute__((noreturn)) void double_fault_report(void);
 void double_fault_report(void)
 {
 	struct saved_task t = tss_saved_task();
-	uint64_t *r = report.regs;
 
 	report.vector = VECTOR_DOUBLE_FAULT;
 	if (stack_guard && read_cr2() - stack_guard < 4096) {
@@ -94,11 +105,7 @@ void double_fault_report(void)
 		report.flags |= KVMRUN_CRASH_REGISTERS_LOST;
 		send_report();
 	}
-	r[KVMRUN_CRASH_RAX] = t.eax, r[KVMRUN_CRASH_RBX] = t.ebx;
-	r[KVMRUN_CRASH_RCX] = t.ecx, r[KVMRUN_CRASH_RDX] = t.edx;
-	r[KVMRUN_CRASH_RSI] = t.esi, r[KVMRUN_CRASH_RDI] = t.edi;
-	r[KVMRUN_CRASH_RSP] = t.esp, r[KVMRUN_CRASH_RBP] = t.ebp;
-	r[KVMRUN_CRASH_RIP] = t.eip, r[KVMRUN_CRASH_RFLAGS] = t.eflags;
+	report_task(&t);
 	send_report();
 }
 #endif
@@ -108,7 +115,6 @@ __attribute__((noreturn)) void exception_report(const struct exception_frame *f)
 void exception_report(const struct exception_frame *f)
 {
 	static int reporting;
-	uint64_t *r = report.regs;
 
 	/* A fault while reporting one (the handlers share one stack): stop
 	 * with interrupts off, which kvmrun's halt watch reports, rather
@@ -120,6 +126,8 @@ void exception_report(const struct exception_frame *f)
 	report.vector = (uint32_t)f->vector;
 	report.error_code = (uint32_t)f->error_code;
 #if UINTPTR_MAX > 0xffffffffu
+	uint64_t *r = report.regs;
+
 	r[KVMRUN_CRASH_RAX] = f->rax, r[KVMRUN_CRASH_RBX] = f->rbx;
 	r[KVMRUN_CRASH_RCX] = f->rcx, r[KVMRUN_CRASH_RDX] = f->rdx;
 	r[KVMRUN_CRASH_RSI] = f->rsi, r[KVMRUN_CRASH_RDI] = f->rdi;
@@ -130,13 +138,12 @@ void exception_report(const struct exception_frame *f)
 	r[KVMRUN_CRASH_R14] = f->r14, r[KVMRUN_CRASH_R15] = f->r15;
 	r[KVMRUN_CRASH_RIP] = f->rip, r[KVMRUN_CRASH_RFLAGS] = f->rflags;
 #else
-	r[KVMRUN_CRASH_RAX] = f->eax, r[KVMRUN_CRASH_RBX] = f->ebx;
-	r[KVMRUN_CRASH_RCX] = f->ecx, r[KVMRUN_CRASH_RDX] = f->edx;
-	r[KVMRUN_CRASH_RSI] = f->esi, r[KVMRUN_CRASH_RDI] = f->edi;
-	r[KVMRUN_CRASH_RBP] = f->ebp, r[KVMRUN_CRASH_RIP] = f->eip;
-	r[KVMRUN_CRASH_RFLAGS] = f->eflags;
 	/* Same privilege: the interrupted ESP is just above the CPU's frame. */
-	r[KVMRUN_CRASH_RSP] = (uintptr_t)(&f->eflags + 1);
+	report_task(&(struct saved_task){
+		.eip = f->eip, .eflags = f->eflags, .eax = f->eax, .ecx = f->ecx, .edx = f->edx,
+		.ebx = f->ebx, .esp = (uintptr_t)(&f->eflags + 1), .ebp = f->ebp, .esi = f->esi,
+		.edi = f->edi,
+	});
 	/* A fault at the double-fault task's first instruction is the one
 	 * that caused the switch, delivered again by a virtual CPU that
 	 * handled the switch itself (seen under nested KVM): its registers
