@@ -156,7 +156,8 @@ static void count_exit(int run_rc, int run_errno, const struct kvm_run *run)
 static void trace_exit(const struct vm *vm, int rc, int run_errno)
 {
 	char line[256];
-	uint64_t us = stats_microseconds(stats_tsc() - stats.tsc_first_run);
+	uint64_t origin = stats.tsc_guest_clock ? stats.tsc_guest_clock : stats.tsc_first_run;
+	uint64_t us = stats_microseconds(stats_tsc() - origin);
 
 	exit_trace_format(line, sizeof line, us, rc, run_errno, vm->run, vm->run_size, guest_rip(vm));
 	diag("%s", line);

@@ -48,6 +48,7 @@ static int read_host(struct vm *vm, struct start_info_host *h, char *err, size_t
 	struct timespec now;
 
 	memset(h, 0, sizeof *h);
+	stats.tsc_guest_clock = stats_tsc();
 	if (vm_read_tsc(vm, &h->tsc_khz, &h->clock_tsc) < 0 ||
 	    clock_gettime(CLOCK_REALTIME, &now) < 0) {
 		diag_set(err, errlen, "cannot read the guest's TSC or the host's clock: %s",
@@ -84,6 +85,8 @@ static int prepare_guest(struct vm *vm, const struct boot_image *b, const struct
 	    start_info_add_env(&vm->mem, opts->envc, opts->env, err, errlen) < 0 ||
 	    read_host(vm, &host, err, errlen) < 0)
 		return -1;
+	if (opts->trace_syscalls)
+		host.trace |= KVMRUN_TRACE_SYSCALLS;
 	start_info_add_host(&vm->mem, &host);
 	stats.tsc_khz = host.tsc_khz;
 	stats.timing = opts->stats || opts->trace; /* --trace's times start at the first run */

@@ -30,6 +30,9 @@ const char options_usage[] =
 	"  --trace, --trace=exits  print a line on stderr for every VM exit: time\n"
 	"                 since the guest started, reason, port or address, size,\n"
 	"                 value, RIP\n"
+	"  --trace=syscalls  print a line on stderr for every system call the app\n"
+	"                 makes, with its arguments and result, as strace does\n"
+	"                 (--trace=exits,syscalls: both)\n"
 	"  --timeout=DURATION  stop the guest after DURATION of wall-clock time\n"
 	"                 (N, Ns, Nms, Nm, Nh; fractions allowed, rounded up to\n"
 	"                 the next nanosecond; 0: no limit; N alone is seconds)\n"
@@ -150,6 +153,27 @@ int parse_duration(const char *text, uint64_t *ns, char *err, size_t errlen)
 }
 
 /* A host CPU number, 0 to CPU_SETSIZE - 1 (sched_setaffinity(2)). */
+/* --trace=WHAT: "exits", "syscalls", or both, comma-separated. */
+static int parse_trace(const char *text, struct options *opts, char *err, size_t errlen)
+{
+	const char *p = text;
+
+	do {
+		size_t n = strcspn(p, ",");
+		if (n == 5 && strncmp(p, "exits", 5) == 0) {
+			opts->trace = 1;
+		} else if (n == 8 && strncmp(p, "syscalls", 8) == 0) {
+			opts->trace_syscalls = 1;
+		} else {
+			diag_set(err, errlen, "bad --trace: '%s': kvmrun traces exits and syscalls "
+				 "(--trace=exits, --trace=syscalls, --trace=exits,syscalls)", text);
+			return -1;
+		}
+		p += n;
+	} while (*p++ == ',');
+	return 0;
+}
+
 static int parse_cpu(const char *text, int *cpu, char *err, size_t errlen)
 {
 	char *end;
@@ -286,14 +310,14 @@ enum options_result options_parse(int argc, char **argv, struct options *opts,
 				return OPTIONS_ERROR;
 			continue;
 		}
-		if (strcmp(arg, "--trace") == 0 || strcmp(arg, "--trace=exits") == 0) {
+		if (strcmp(arg, "--trace") == 0) {
 			opts->trace = 1;
 			continue;
 		}
 		if (strncmp(arg, "--trace=", 8) == 0) {
-			diag_set(err, errlen, "bad --trace: '%s': kvmrun traces VM exits (--trace or "
-				 "--trace=exits)", arg + 8);
-			return OPTIONS_ERROR;
+			if (parse_trace(arg + 8, opts, err, errlen) < 0)
+				return OPTIONS_ERROR;
+			continue;
 		}
 		if (strncmp(arg, "--mem=", 6) == 0 || strcmp(arg, "--mem") == 0) {
 			const char *value = arg[5] == '=' ? arg + 6 : NULL;

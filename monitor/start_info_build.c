@@ -138,6 +138,7 @@ void start_info_add_host(const struct guest_mem *mem, const struct start_info_ho
 	memcpy(si->random, h->random, sizeof si->random);
 	memcpy(si->entropy, h->entropy, sizeof si->entropy);
 	si->tty = h->tty;
+	si->trace = h->trace;
 }
 
 int start_info_add_devices(const struct guest_mem *mem, const struct kvmrun_dev_entry *dev,

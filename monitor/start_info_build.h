@@ -34,6 +34,7 @@ struct start_info_host {
 	uint8_t random[16];
 	uint8_t entropy[64];
 	uint32_t tty; /* KVMRUN_TTY_* */
+	uint32_t trace; /* KVMRUN_TRACE_*: what the runtime reports as it runs */
 };
 
 /* Copy h into start_info; call it after start_info_write(). */

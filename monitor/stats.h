@@ -25,6 +25,10 @@ struct kvmrun_stats {
 	bool timing;
 	uint32_t tsc_khz;           /* the TSC's rate, to print microseconds */
 	uint64_t tsc_start, tsc_first_run, tsc_in_guest;
+	/* The host's TSC when kvmrun read the guest's for start_info's clock
+	 * (clock_tsc): the origin of the guest's uptime, and so of --trace's
+	 * times, the monitor's and the runtime's lines on one clock. */
+	uint64_t tsc_guest_clock;
 };
 
 extern struct kvmrun_stats stats;

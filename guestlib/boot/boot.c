@@ -18,6 +18,7 @@
 #include "memory/page_alloc.h"
 #include "memory/page_table.h"
 #include "syscall/syscall.h"
+#include "syscall/trace.h"
 
 __attribute__((noreturn)) void kvmrun_boot(uintptr_t start_info_addr);
 __attribute__((noreturn)) void boot_enter_app(uintptr_t sp, uintptr_t entry);
@@ -128,6 +129,7 @@ void kvmrun_boot(uintptr_t start_info_addr)
 		early_fail("guestlib: start_info ABI version mismatch\n");
 	check_args(si);
 	start_info = si;
+	syscall_tracing = (si->trace & KVMRUN_TRACE_SYSCALLS) != 0;
 
 	descriptors_init();
 	exceptions_init();

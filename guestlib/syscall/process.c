@@ -1,13 +1,13 @@
 /* The process: one, with one thread (pid and tid 1), no signal delivery,
  * and the identity of root on a machine of its own. */
 #include <signal.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/utsname.h>
 
 #include <kvmrun/guest.h>
 
 #include "console_io.h"
+#include "text_line.h"
 #include "cpu/descriptors.h"
 #include "cpu/x86.h"
 #include "syscall/syscall.h"
@@ -78,11 +78,17 @@ static long deliver(long sig)
 	case SIGTTOU:
 		return 0;
 	}
-	int n = sig < 32 && signal_names[sig]
-		? snprintf(line, sizeof line, "kvmrun: app killed by signal %ld (%s)\n", sig,
-			   signal_names[sig])
-		: snprintf(line, sizeof line, "kvmrun: app killed by signal %ld\n", sig);
-	console_write_stderr(line, (size_t)n);
+	struct text_line l;
+	text_line_init(&l, line, sizeof line);
+	text_str(&l, "kvmrun: app killed by signal ");
+	text_dec(&l, sig);
+	if (sig < 32 && signal_names[sig]) {
+		text_str(&l, " (");
+		text_str(&l, signal_names[sig]);
+		text_char(&l, ')');
+	}
+	text_char(&l, '\n');
+	console_write_stderr(line, l.used);
 	app_exit(128 + (int)sig);
 }
 

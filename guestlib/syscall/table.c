@@ -1,176 +1,195 @@
 /* The system-call table: every call the guest serves, one line each, at
  * its number for the app's width (musl's <sys/syscall.h> gives x86-64's or
- * i386's). A number without a line is refused with -ENOSYS, and said once
+ * i386's), with its name and how --trace=syscalls shows its arguments
+ * (trace.c). A number without a line is refused with -ENOSYS, and said once
  * on kvmrun's standard error, so a user can see what a program asked for
  * that kvmrun does not do. */
 #include <stdint.h>
-#include <stdio.h>
 #include <sys/syscall.h>
 
 #include "console_io.h"
+#include "text_line.h"
 #include "syscall/syscall.h"
+#include "syscall/trace.h"
 
 #define SYSCALL_TABLE_SIZE 512
 
-static const syscall_handler table[SYSCALL_TABLE_SIZE] = {
+struct syscall_entry {
+	syscall_handler handler;
+	const char *name;
+	const char *shape; /* the result's and the arguments' kinds (trace.h) */
+};
+
+/* CALL(read, sys_read, "ddru"): the name is the number's, less "SYS_". */
+#define CALL(call, fn, shape) [SYS_##call] = { fn, #call, shape }
+
+static const struct syscall_entry table[SYSCALL_TABLE_SIZE] = {
 	/* io.c, fd_table.c: every fd leads to a console stream; there are no
 	 * files, and the root is the only directory */
-	[SYS_read] = sys_read,
-	[SYS_readv] = sys_readv,
-	[SYS_write] = sys_write,
-	[SYS_writev] = sys_writev,
-	[SYS_ioctl] = sys_ioctl,
-	[SYS_lseek] = sys_lseek,
-	[SYS_close] = sys_close,
-	[SYS_fcntl] = sys_fcntl,
-	[SYS_dup] = sys_dup,
-	[SYS_dup2] = sys_dup2,
-	[SYS_dup3] = sys_dup3,
-	[SYS_statx] = sys_statx,
-	[SYS_getcwd] = sys_getcwd,
-	[SYS_open] = sys_no_such_file,
-	[SYS_openat] = sys_no_such_file,
-	[SYS_stat] = sys_no_such_file,
-	[SYS_lstat] = sys_no_such_file,
-	[SYS_access] = sys_no_such_file,
-	[SYS_faccessat] = sys_no_such_file,
-	[SYS_faccessat2] = sys_no_such_file,
-	[SYS_readlink] = sys_readlink,
-	[SYS_readlinkat] = sys_readlinkat,
+	CALL(read, sys_read, "ddru"),
+	CALL(readv, sys_readv, "ddxd"),
+	CALL(write, sys_write, "ddbu"),
+	CALL(writev, sys_writev, "ddxd"),
+	CALL(ioctl, sys_ioctl, "ddxx"),
+	CALL(lseek, sys_lseek, "dddd"),
+	CALL(close, sys_close, "dd"),
+	CALL(fcntl, sys_fcntl, "dddx"),
+	CALL(dup, sys_dup, "dd"),
+	CALL(dup2, sys_dup2, "ddd"),
+	CALL(dup3, sys_dup3, "dddx"),
+	CALL(statx, sys_statx, "ddsxxx"),
+	CALL(getcwd, sys_getcwd, "dxu"),
+	CALL(open, sys_no_such_file, "dsxo"),
+	CALL(openat, sys_no_such_file, "ddsxo"),
+	CALL(stat, sys_no_such_file, "dsx"),
+	CALL(lstat, sys_no_such_file, "dsx"),
+	CALL(access, sys_no_such_file, "dsx"),
+	CALL(faccessat, sys_no_such_file, "ddsx"),
+	CALL(faccessat2, sys_no_such_file, "ddsxx"),
+	CALL(readlink, sys_readlink, "dsxu"),
+	CALL(readlinkat, sys_readlinkat, "ddsxu"),
 #ifdef SYS_fstat64 /* i386 */
-	[SYS_fstat64] = sys_fstat,
-	[SYS_fstatat64] = sys_fstatat,
-	[SYS_stat64] = sys_no_such_file,
-	[SYS_lstat64] = sys_no_such_file,
-	[SYS__llseek] = sys_lseek,
-	[SYS_fcntl64] = sys_fcntl,
+	CALL(fstat64, sys_fstat, "ddx"),
+	CALL(fstatat64, sys_fstatat, "ddsxx"),
+	CALL(stat64, sys_no_such_file, "dsx"),
+	CALL(lstat64, sys_no_such_file, "dsx"),
+	CALL(_llseek, sys_lseek, "dduuxd"),
+	CALL(fcntl64, sys_fcntl, "dddx"),
 #else
-	[SYS_fstat] = sys_fstat,
-	[SYS_newfstatat] = sys_fstatat,
+	CALL(fstat, sys_fstat, "ddx"),
+	CALL(newfstatat, sys_fstatat, "ddsxx"),
 #endif
 
 	/* network.c: there is none */
-	[SYS_socket] = sys_socket,
-	[SYS_socketpair] = sys_socket,
-	[SYS_connect] = sys_socket_fd,
-	[SYS_bind] = sys_socket_fd,
-	[SYS_listen] = sys_socket_fd,
-	[SYS_accept4] = sys_socket_fd,
-	[SYS_getsockname] = sys_socket_fd,
-	[SYS_getpeername] = sys_socket_fd,
-	[SYS_sendto] = sys_socket_fd,
-	[SYS_recvfrom] = sys_socket_fd,
-	[SYS_sendmsg] = sys_socket_fd,
-	[SYS_recvmsg] = sys_socket_fd,
-	[SYS_sendmmsg] = sys_socket_fd,
-	[SYS_recvmmsg] = sys_socket_fd,
-	[SYS_shutdown] = sys_socket_fd,
-	[SYS_setsockopt] = sys_socket_fd,
-	[SYS_getsockopt] = sys_socket_fd,
+	CALL(socket, sys_socket, "dddd"),
+	CALL(socketpair, sys_socket, "ddddx"),
+	CALL(connect, sys_socket_fd, "ddxu"),
+	CALL(bind, sys_socket_fd, "ddxu"),
+	CALL(listen, sys_socket_fd, "ddd"),
+	CALL(accept4, sys_socket_fd, "ddxxx"),
+	CALL(getsockname, sys_socket_fd, "ddxx"),
+	CALL(getpeername, sys_socket_fd, "ddxx"),
+	CALL(sendto, sys_socket_fd, "ddbuxxu"),
+	CALL(recvfrom, sys_socket_fd, "ddxuxxx"),
+	CALL(sendmsg, sys_socket_fd, "ddxx"),
+	CALL(recvmsg, sys_socket_fd, "ddxx"),
+	CALL(sendmmsg, sys_socket_fd, "ddxux"),
+	CALL(recvmmsg, sys_socket_fd, "ddxuxx"),
+	CALL(shutdown, sys_socket_fd, "ddd"),
+	CALL(setsockopt, sys_socket_fd, "ddddxu"),
+	CALL(getsockopt, sys_socket_fd, "ddddxx"),
 #ifdef SYS_accept /* x86-64 only: i386 has accept4 and socketcall */
-	[SYS_accept] = sys_socket_fd,
+	CALL(accept, sys_socket_fd, "ddxx"),
 #endif
 #ifdef SYS_socketcall /* i386: the calls multiplexed */
-	[SYS_socketcall] = sys_socketcall,
+	CALL(socketcall, sys_socketcall, "ddx"),
 #endif
 
 	/* memory.c: anonymous memory from guest RAM */
-	[SYS_brk] = sys_brk,
-	[SYS_munmap] = sys_munmap,
-	[SYS_mremap] = sys_mremap,
-	[SYS_mprotect] = sys_mprotect,
-	[SYS_madvise] = sys_madvise,
+	CALL(brk, sys_brk, "xx"),
+	CALL(munmap, sys_munmap, "dxu"),
+	CALL(mremap, sys_mremap, "xxuuxx"),
+	CALL(mprotect, sys_mprotect, "dxux"),
+	CALL(madvise, sys_madvise, "dxud"),
 #ifdef SYS_mmap2 /* i386: offset in pages */
-	[SYS_mmap2] = sys_mmap2,
+	CALL(mmap2, sys_mmap2, "xxuxxdx"),
 #else
-	[SYS_mmap] = sys_mmap,
+	CALL(mmap, sys_mmap, "xxuxxdx"),
 #endif
 
 	/* time.c: the TSC, read without an exit; sleeps halt */
-	[SYS_nanosleep] = sys_nanosleep,
-	[SYS_time] = sys_time,
+	CALL(nanosleep, sys_nanosleep, "dxx"),
+	CALL(time, sys_time, "dx"),
 #ifdef SYS_clock_gettime64 /* i386: the 64-bit time_t calls, and the
 			    * older ones musl's headers name *_time32 */
-	[SYS_clock_gettime64] = sys_clock_gettime64,
-	[SYS_clock_getres_time64] = sys_clock_getres64,
-	[SYS_clock_nanosleep_time64] = sys_clock_nanosleep64,
-	[SYS_clock_gettime32] = sys_clock_gettime,
-	[SYS_clock_getres_time32] = sys_clock_getres,
-	[SYS_clock_nanosleep_time32] = sys_clock_nanosleep,
-	[SYS_gettimeofday_time32] = sys_gettimeofday,
+	CALL(clock_gettime64, sys_clock_gettime64, "ddx"),
+	CALL(clock_getres_time64, sys_clock_getres64, "ddx"),
+	CALL(clock_nanosleep_time64, sys_clock_nanosleep64, "dddxx"),
+	CALL(clock_gettime32, sys_clock_gettime, "ddx"),
+	CALL(clock_getres_time32, sys_clock_getres, "ddx"),
+	CALL(clock_nanosleep_time32, sys_clock_nanosleep, "dddxx"),
+	CALL(gettimeofday_time32, sys_gettimeofday, "dxx"),
 #else
-	[SYS_clock_gettime] = sys_clock_gettime,
-	[SYS_clock_getres] = sys_clock_getres,
-	[SYS_clock_nanosleep] = sys_clock_nanosleep,
-	[SYS_gettimeofday] = sys_gettimeofday,
+	CALL(clock_gettime, sys_clock_gettime, "ddx"),
+	CALL(clock_getres, sys_clock_getres, "ddx"),
+	CALL(clock_nanosleep, sys_clock_nanosleep, "dddxx"),
+	CALL(gettimeofday, sys_gettimeofday, "dxx"),
 #endif
 
 	/* process.c: one process, one thread, no signal delivery */
-	[SYS_exit] = sys_exit_group,
-	[SYS_exit_group] = sys_exit_group,
-	[SYS_getpid] = sys_getpid,
-	[SYS_gettid] = sys_getpid,
-	[SYS_getppid] = sys_getppid,
-	[SYS_kill] = sys_kill,
-	[SYS_tkill] = sys_tkill,
-	[SYS_tgkill] = sys_tgkill,
-	[SYS_rt_sigaction] = sys_rt_sigaction,
-	[SYS_rt_sigprocmask] = sys_rt_sigprocmask,
-	[SYS_sigaltstack] = sys_sigaltstack,
-	[SYS_set_tid_address] = sys_set_tid_address,
-	[SYS_set_robust_list] = sys_set_robust_list,
-	[SYS_rseq] = sys_rseq,
-	[SYS_sched_yield] = sys_sched_yield,
-	[SYS_uname] = sys_uname,
-	[SYS_getrandom] = sys_getrandom,
+	CALL(exit, sys_exit_group, "?d"),
+	CALL(exit_group, sys_exit_group, "?d"),
+	CALL(getpid, sys_getpid, "d"),
+	CALL(gettid, sys_getpid, "d"),
+	CALL(getppid, sys_getppid, "d"),
+	CALL(kill, sys_kill, "ddd"),
+	CALL(tkill, sys_tkill, "ddd"),
+	CALL(tgkill, sys_tgkill, "dddd"),
+	CALL(rt_sigaction, sys_rt_sigaction, "ddxxu"),
+	CALL(rt_sigprocmask, sys_rt_sigprocmask, "ddxxu"),
+	CALL(sigaltstack, sys_sigaltstack, "dxx"),
+	CALL(set_tid_address, sys_set_tid_address, "dx"),
+	CALL(set_robust_list, sys_set_robust_list, "dxu"),
+	CALL(rseq, sys_rseq, "dxuxx"),
+	CALL(sched_yield, sys_sched_yield, "d"),
+	CALL(uname, sys_uname, "dx"),
+	CALL(getrandom, sys_getrandom, "drux"),
 
 	/* limits.c: what the machine is and allows */
-	[SYS_prlimit64] = sys_prlimit64,
-	[SYS_setrlimit] = sys_setrlimit,
-	[SYS_sysinfo] = sys_sysinfo,
-	[SYS_prctl] = sys_prctl,
+	CALL(prlimit64, sys_prlimit64, "dddxx"),
+	CALL(setrlimit, sys_setrlimit, "ddx"),
+	CALL(sysinfo, sys_sysinfo, "dx"),
+	CALL(prctl, sys_prctl, "ddxxxx"),
 #ifdef SYS_ugetrlimit /* i386: getrlimit proper; SYS_getrlimit is the old one */
-	[SYS_ugetrlimit] = sys_getrlimit,
+	CALL(ugetrlimit, sys_getrlimit, "ddx"),
 #else
-	[SYS_getrlimit] = sys_getrlimit,
+	CALL(getrlimit, sys_getrlimit, "ddx"),
 #endif
 #if UINTPTR_MAX > 0xffffffffu /* x86-64: the FS base for TLS */
-	[SYS_arch_prctl] = sys_arch_prctl,
+	CALL(arch_prctl, sys_arch_prctl, "ddx"),
 #else /* i386: TLS through the GDT, 32-bit ids */
-	[SYS_set_thread_area] = sys_set_thread_area,
-	[SYS_getuid32] = sys_get_id,
-	[SYS_geteuid32] = sys_get_id,
-	[SYS_getgid32] = sys_get_id,
-	[SYS_getegid32] = sys_get_id,
+	CALL(set_thread_area, sys_set_thread_area, "dx"),
+	CALL(getuid32, sys_get_id, "d"),
+	CALL(geteuid32, sys_get_id, "d"),
+	CALL(getgid32, sys_get_id, "d"),
+	CALL(getegid32, sys_get_id, "d"),
 #endif
-	[SYS_getuid] = sys_get_id,
-	[SYS_geteuid] = sys_get_id,
-	[SYS_getgid] = sys_get_id,
-	[SYS_getegid] = sys_get_id,
+	CALL(getuid, sys_get_id, "d"),
+	CALL(geteuid, sys_get_id, "d"),
+	CALL(getgid, sys_get_id, "d"),
+	CALL(getegid, sys_get_id, "d"),
 };
 
 /* Say once per number that a call was refused. */
-static void report_refused(unsigned long nr)
+void syscall_refused(unsigned long nr)
 {
 	static unsigned char said[SYSCALL_TABLE_SIZE / 8];
-	char line[96];
+	char buf[96];
+	struct text_line l;
 
 	if (nr < SYSCALL_TABLE_SIZE) {
 		if (said[nr / 8] & (1u << (nr % 8)))
 			return;
 		said[nr / 8] |= (unsigned char)(1u << (nr % 8));
 	}
-	int n = snprintf(line, sizeof line, "kvmrun: app: system call %lu (%s) not supported: ENOSYS\n",
-			 nr, sizeof(void *) == 8 ? "x86-64" : "i386");
-	console_write_stderr(line, (size_t)n);
+	text_line_init(&l, buf, sizeof buf);
+	text_str(&l, "kvmrun: app: system call ");
+	text_udec(&l, nr);
+	text_str(&l, sizeof(void *) == 8 ? " (x86-64)" : " (i386)");
+	text_str(&l, " not supported: ENOSYS\n");
+	console_write_stderr(buf, l.used);
 }
 
 long syscall_dispatch(struct syscall_frame *frame)
 {
 	unsigned long nr = (unsigned long)frame->nr;
+	const struct syscall_entry *e = nr < SYSCALL_TABLE_SIZE && table[nr].handler ? &table[nr] : NULL;
 
-	if (nr < SYSCALL_TABLE_SIZE && table[nr])
-		return table[nr](frame->arg);
-	report_refused(nr);
+	if (__builtin_expect(syscall_tracing, 0))
+		return syscall_traced(frame, e ? e->handler : NULL, e ? e->name : NULL,
+				      e ? e->shape : NULL);
+	if (e)
+		return e->handler(frame->arg);
+	syscall_refused(nr);
 	return -ENOSYS;
 }

@@ -65,6 +65,13 @@ struct kvmrun_program {
 	uint32_t phent;     /* AT_PHENT: the size of one program header */
 };
 
+/* start_info.trace: what the runtime reports on kvmrun's standard error
+ * as the app runs. KVMRUN_TRACE_SYSCALLS (kvmrun --trace=syscalls): a line
+ * per system call, its arguments and result, as strace prints them
+ * (guestlib/syscall/trace.c). A runtime built before this field read it as
+ * reserved and zero, and traces nothing. */
+#define KVMRUN_TRACE_SYSCALLS 0x1u
+
 /* start_info.tty: bit fd set when kvmrun's fd is a terminal. */
 #define KVMRUN_TTY_STDIN 0x1u
 #define KVMRUN_TTY_STDOUT 0x2u
@@ -96,7 +103,7 @@ struct kvmrun_start_info {
 			       * AT_RANDOM (the C library's stack canary) */
 	uint32_t tty;         /* KVMRUN_TTY_*: which of kvmrun's fds 0-2 are
 			       * terminals (the guest's fds 0-2 are them) */
-	uint32_t reserved;    /* zero */
+	uint32_t trace;       /* KVMRUN_TRACE_*; zero for a run without tracing */
 	struct kvmrun_program program;
 	uint8_t entropy[64];  /* more from the host's getrandom: the first bytes
 			       * the runtime's getrandom hands out, each once,

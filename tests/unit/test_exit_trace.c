@@ -91,19 +91,35 @@ static void test_trace_option(void **state)
 	char err[256];
 	char *plain[] = { "kvmrun", "--trace", "app.elf" };
 	char *exits[] = { "kvmrun", "--trace=exits", "app.elf" };
-	char *other[] = { "kvmrun", "--trace=syscalls", "app.elf" };
+	char *calls[] = { "kvmrun", "--trace=syscalls", "app.elf" };
+	char *both[] = { "kvmrun", "--trace=syscalls,exits", "app.elf" };
+	char *other[] = { "kvmrun", "--trace=exits,signals", "app.elf" };
+	char *empty[] = { "kvmrun", "--trace=", "app.elf" };
+	char *trailing[] = { "kvmrun", "--trace=exits,", "app.elf" };
 	char *none[] = { "kvmrun", "app.elf", "--trace" };
 
 	(void)state;
 	assert_int_equal(options_parse(3, plain, &opts, err, sizeof err), OPTIONS_RUN);
 	assert_true(opts.trace);
+	assert_false(opts.trace_syscalls);
 	assert_int_equal(options_parse(3, exits, &opts, err, sizeof err), OPTIONS_RUN);
 	assert_true(opts.trace);
+	assert_false(opts.trace_syscalls);
+	assert_int_equal(options_parse(3, calls, &opts, err, sizeof err), OPTIONS_RUN);
+	assert_false(opts.trace);
+	assert_true(opts.trace_syscalls);
+	assert_int_equal(options_parse(3, both, &opts, err, sizeof err), OPTIONS_RUN);
+	assert_true(opts.trace);
+	assert_true(opts.trace_syscalls);
 	assert_int_equal(options_parse(3, other, &opts, err, sizeof err), OPTIONS_ERROR);
-	assert_string_equal(err, "bad --trace: 'syscalls': kvmrun traces VM exits (--trace or --trace=exits)");
+	assert_string_equal(err, "bad --trace: 'exits,signals': kvmrun traces exits and syscalls "
+			    "(--trace=exits, --trace=syscalls, --trace=exits,syscalls)");
+	assert_int_equal(options_parse(3, empty, &opts, err, sizeof err), OPTIONS_ERROR);
+	assert_int_equal(options_parse(3, trailing, &opts, err, sizeof err), OPTIONS_ERROR);
 	/* After the program, it is the program's. */
 	assert_int_equal(options_parse(3, none, &opts, err, sizeof err), OPTIONS_RUN);
 	assert_false(opts.trace);
+	assert_false(opts.trace_syscalls);
 }
 
 int main(void)

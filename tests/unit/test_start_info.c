@@ -40,7 +40,7 @@ static void test_abi_layout(void **state)
 	assert_int_equal(offsetof(struct kvmrun_start_info, clock_realtime_ns), 64);
 	assert_int_equal(offsetof(struct kvmrun_start_info, random), 72);
 	assert_int_equal(offsetof(struct kvmrun_start_info, tty), 88);
-	assert_int_equal(offsetof(struct kvmrun_start_info, reserved), 92);
+	assert_int_equal(offsetof(struct kvmrun_start_info, trace), 92);
 	assert_int_equal(offsetof(struct kvmrun_start_info, program), 96);
 	assert_int_equal(offsetof(struct kvmrun_start_info, program.entry), 96);
 	assert_int_equal(offsetof(struct kvmrun_start_info, program.phdr), 104);
@@ -370,7 +370,7 @@ static void test_env(void **state)
 	const struct kvmrun_start_info *s = si();
 	assert_int_equal(s->argc, 2);
 	assert_int_equal(s->envc, 3);
-	assert_int_equal(s->reserved, 0);
+	assert_int_equal(s->trace, 0);
 	static const char blob[] = "app.elf\0x\0HOME=/\0EMPTY=\0LANG=C.UTF-8";
 	assert_int_equal(s->args_size, sizeof blob);
 	assert_memory_equal(guest_mem_ptr(&mem, s->args_addr, sizeof blob), blob, sizeof blob);
@@ -423,7 +423,7 @@ static void test_host(void **state)
 	assert_memory_equal(s->random, h.random, 16);
 	assert_memory_equal(s->entropy, h.entropy, 64);
 	assert_int_equal(s->tty, 0x5);
-	assert_int_equal(s->reserved, 0);
+	assert_int_equal(s->trace, 0);
 	assert_int_equal(s->envc, 1);
 }
 
