@@ -86,7 +86,7 @@ static int handle_io(struct vm *vm, struct virtio_devices *devs, int *status)
 		.count = run->io.count, .data = (const uint8_t *)run + run->io.data_offset,
 	};
 	const struct hypercall_ctx ctx = { .mem = &vm->mem, .devs = devs, .status = status,
-					   .symbols = vm->symbols };
+					   .symbols = vm->symbols, .core = vm->core };
 	switch (hypercall_handle(&ctx, &io, why, sizeof why)) {
 	case HC_CONTINUE:
 		return 0;

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include <kvmrun/hypercall.h>
+#include <kvmrun/start_info.h>
 
 #include "console_out.h"
 #include "crash_report.h"
@@ -58,6 +59,34 @@ static enum hypercall_result wait_for_input(const struct hypercall_ctx *ctx, uin
 	return HC_CONTINUE;
 }
 
+/* --dumpcore: the core of the crashed guest, with the registers its
+ * exception handler saw; a line on stderr either way. */
+static void save_core(const struct hypercall_ctx *ctx, unsigned bits, const struct kvmrun_crash *crash)
+{
+	const char *slash = strrchr(ctx->core->app, '/');
+	struct core_state s = {
+		.bits = bits, .signal = *ctx->status - 128, .regs = crash->regs, .mem = ctx->mem,
+		.app = slash ? slash + 1 : ctx->core->app, .args = ctx->core->args,
+	};
+	/* A static program's place, from start_info (the guest could have
+	 * changed it: only numbers for the core's notes). */
+	const struct kvmrun_start_info *si = guest_mem_ptr(ctx->mem, KVMRUN_START_INFO_ADDR, sizeof *si);
+	if (si && si->program.entry) {
+		s.entry = si->program.entry;
+		s.phdr = si->program.phdr;
+		s.phnum = si->program.phnum;
+		s.phent = si->program.phent;
+	}
+	char why[256];
+
+	if (crash->flags & KVMRUN_CRASH_REGISTERS_LOST)
+		diag("core file: the CPU kept no registers; the core has memory only");
+	if (core_dump_save(ctx->core, &s, why, sizeof why) < 0)
+		diag("%s", why);
+	else
+		diag("core dumped: %s/%s", ctx->core->dir, ctx->core->name);
+}
+
 /* value: the guest-physical address of a struct kvmrun_crash. One copy,
  * then the report (crash_report.h); the guest is done either way. */
 static enum hypercall_result guest_crash(const struct hypercall_ctx *ctx, uint32_t value,
@@ -72,8 +101,11 @@ static enum hypercall_result guest_crash(const struct hypercall_ctx *ctx, uint32
 	}
 	memcpy(&crash, report, sizeof crash);
 	struct guest_symbols none = { .bits = 64, .count = 0, .mem = ctx->mem };
-	crash_report_print(ctx->symbols ? ctx->symbols : &none, &crash);
+	const struct guest_symbols *gs = ctx->symbols ? ctx->symbols : &none;
+	crash_report_print(gs, &crash);
 	*ctx->status = crash_status(&crash);
+	if (ctx->core)
+		save_core(ctx, gs->bits, &crash);
 	return HC_EXIT;
 }
 

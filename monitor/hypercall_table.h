@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core_dump.h"
 #include "guest_mem.h"
 #include "guest_symbols.h"
 #include "virtio/device_table.h"
@@ -37,6 +38,7 @@ struct hypercall_ctx {
 	struct virtio_devices *devs;
 	int *status;
 	const struct guest_symbols *symbols;
+	const struct core_dump *core; /* --dumpcore: where a crash's core goes */
 };
 
 /* Serve io if its port is a hypercall port: HC_UNHANDLED when it is not,

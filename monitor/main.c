@@ -161,11 +161,22 @@ static int lock_down(struct vm *vm, const struct options *opts, char *err, size_
 	    halt_watch_start(err, errlen) < 0 ||
 	    input_watch_start(STDIN_FILENO, vm->run, err, errlen) < 0)
 		return -1;
+	/* Last before the filter: the core file's descriptor is the lowest
+	 * one free from here on. */
+	static struct core_dump core;
+	if (opts->dumpcore_dir) {
+		if (core_dump_prepare(&core, opts->dumpcore_dir, opts->app_argc, opts->app_argv, err,
+				      errlen) < 0)
+			return -1;
+		vm->core = &core;
+	}
 	if (opts->no_seccomp) {
 		diag("warning: --unsafe-no-seccomp: running without the seccomp filter");
 		return 0;
 	}
-	struct filter_fds fds = { .vm_fd = vm->vm_fd, .vcpu_fd = vm->vcpu_fd };
+	struct filter_fds fds = { .vm_fd = vm->vm_fd, .vcpu_fd = vm->vcpu_fd,
+				  .core_dir_fd = vm->core ? vm->core->dir_fd : -1,
+				  .core_file_fd = vm->core ? vm->core->file_fd : -1 };
 	return filter_lock_down(&fds, err, errlen);
 }
 

@@ -18,6 +18,9 @@ const char options_usage[] =
 	"options:\n"
 	"  --cpu=N        run the vCPU on host CPU N only (the whole of kvmrun: one\n"
 	"                 thread)\n"
+	"  --dumpcore=DIR  when the guest crashes, write an ELF core file of it\n"
+	"                 (registers, memory) into DIR as core.kvmrun.PID, for\n"
+	"                 gdb APP DIR/core.kvmrun.PID\n"
 	"  --env=NAME=VALUE  set a variable of the guest's environment (repeatable;\n"
 	"                 a later one for NAME wins; empty by default, not the host's)\n"
 	"  --mem=SIZE     guest RAM, with an optional K, M or G suffix\n"
@@ -303,6 +306,14 @@ enum options_result options_parse(int argc, char **argv, struct options *opts,
 		}
 		if (strcmp(arg, "--stats") == 0) {
 			opts->stats = 1;
+			continue;
+		}
+		if (strncmp(arg, "--dumpcore=", 11) == 0) {
+			if (!arg[11]) {
+				diag_set(err, errlen, "bad --dumpcore: no directory (--dumpcore=DIR)");
+				return OPTIONS_ERROR;
+			}
+			opts->dumpcore_dir = arg + 11;
 			continue;
 		}
 		if (strncmp(arg, "--cpu=", 6) == 0) {

@@ -16,6 +16,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "core_dump.h"
 #include "diag.h"
 #include "exit_status.h"
 #include "input_watch.h"
@@ -57,6 +58,15 @@ const struct filter_rule filter_rules[] = {
 	{ "exit_group", "", "exit", SCMP_SYS(exit_group), { { 0 } } },
 };
 const size_t filter_rule_count = sizeof filter_rules / sizeof filter_rules[0];
+
+const struct filter_rule filter_core_rules[] = {
+	{ "openat", "--dumpcore's directory, flags: create a new file, write only", "the core file, "
+	  "made at a crash (core_dump.c); no existing file can be opened", SCMP_SYS(openat),
+	  { FD(CORE_DIR_FD, 0), EQ(2, CORE_DUMP_OPEN_FLAGS) } },
+	{ "write", "the core file's fd", "the core file's contents", SCMP_SYS(write),
+	  { FD(CORE_FILE_FD, 0) } },
+};
+const size_t filter_core_rule_count = sizeof filter_core_rules / sizeof filter_core_rules[0];
 
 const struct filter_refusal filter_refusals[] = {
 	{ "brk", SCMP_SYS(brk), ENOMEM, "a crash report's symbol lookup (libdw) past its reserved heap "
@@ -130,16 +140,19 @@ static uint32_t arg_value(const struct filter_arg *arg, const struct filter_fds 
 	switch (arg->kind) {
 	case FILTER_ARG_VCPU_FD: return (uint32_t)fds->vcpu_fd;
 	case FILTER_ARG_VM_FD: return (uint32_t)fds->vm_fd;
+	case FILTER_ARG_CORE_DIR_FD: return (uint32_t)fds->core_dir_fd;
+	case FILTER_ARG_CORE_FILE_FD: return (uint32_t)fds->core_file_fd;
 	default: return arg->value;
 	}
 }
 
-static int add_rules(scmp_filter_ctx ctx, const struct filter_fds *fds)
+static int add_table(scmp_filter_ctx ctx, const struct filter_rule *rules, size_t count,
+		     const struct filter_fds *fds)
 {
 	int rc = 0;
 
-	for (size_t i = 0; i < filter_rule_count; i++) {
-		const struct filter_rule *r = &filter_rules[i];
+	for (size_t i = 0; i < count; i++) {
+		const struct filter_rule *r = &rules[i];
 		struct scmp_arg_cmp cmp[2];
 		unsigned n = 0;
 
@@ -150,6 +163,16 @@ static int add_rules(scmp_filter_ctx ctx, const struct filter_fds *fds)
 			};
 		rc |= seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, r->nr, n, cmp);
 	}
+	return rc;
+}
+
+static int add_rules(scmp_filter_ctx ctx, const struct filter_fds *fds)
+{
+	int rc = add_table(ctx, filter_rules, filter_rule_count, fds);
+	int core = fds->core_dir_fd > STDERR_FILENO; /* never 0-2: those stay open */
+
+	if (core)
+		rc |= add_table(ctx, filter_core_rules, filter_core_rule_count, fds);
 #ifdef __SANITIZE_ADDRESS__
 	/* The ASan/UBSan test build only: the sanitizer runtime takes down its
 	 * alternate signal stack at exit, and its allocator maps memory of its
@@ -164,8 +187,17 @@ static int add_rules(scmp_filter_ctx ctx, const struct filter_fds *fds)
 		if (filter_refusals[i].nr == SCMP_SYS(mmap))
 			continue; /* allowed above */
 #endif
-		rc |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO((uint32_t)filter_refusals[i].error),
-				       filter_refusals[i].nr, 0);
+		uint32_t refuse = SCMP_ACT_ERRNO((uint32_t)filter_refusals[i].error);
+		if (core && filter_refusals[i].nr == SCMP_SYS(openat)) {
+			/* libseccomp lets a rule for every openat win over the
+			 * core rule's narrower one: refuse all the others. */
+			uint32_t dir = (uint32_t)fds->core_dir_fd;
+			rc |= seccomp_rule_add(ctx, refuse, SCMP_SYS(openat), 1, SCMP_A0_32(SCMP_CMP_NE, dir));
+			rc |= seccomp_rule_add(ctx, refuse, SCMP_SYS(openat), 2, SCMP_A0_32(SCMP_CMP_EQ, dir),
+					       SCMP_A2_32(SCMP_CMP_NE, CORE_DUMP_OPEN_FLAGS));
+			continue;
+		}
+		rc |= seccomp_rule_add(ctx, refuse, filter_refusals[i].nr, 0);
 	}
 	return rc ? -1 : 0;
 }

@@ -13,12 +13,17 @@
 struct filter_fds {
 	int vm_fd;   /* KVM_SIGNAL_MSI, KVM_SET_GSI_ROUTING */
 	int vcpu_fd; /* KVM_RUN, the halt watch and the register reads of diagnostics */
+	int core_dir_fd;  /* --dumpcore's directory (core_dump.h); -1 without it */
+	int core_file_fd; /* the descriptor the core file will get there */
 };
 
 /* An argument a rule pins: a constant, or one of the descriptors kvmrun
  * opened (known only at run time), given as a 32-bit value as libseccomp's
  * SCMP_CMP32 does. */
-enum filter_arg_kind { FILTER_ARG_NONE, FILTER_ARG_CONST, FILTER_ARG_VCPU_FD, FILTER_ARG_VM_FD };
+enum filter_arg_kind {
+	FILTER_ARG_NONE, FILTER_ARG_CONST, FILTER_ARG_VCPU_FD, FILTER_ARG_VM_FD,
+	FILTER_ARG_CORE_DIR_FD, FILTER_ARG_CORE_FILE_FD,
+};
 struct filter_arg {
 	enum filter_arg_kind kind;
 	unsigned index; /* which argument, 0-5 */
@@ -36,6 +41,11 @@ struct filter_rule {
 };
 extern const struct filter_rule filter_rules[];
 extern const size_t filter_rule_count;
+
+/* What a --dumpcore run allows besides: creating its core file at a crash.
+ * A normal run's filter has none of these. */
+extern const struct filter_rule filter_core_rules[];
+extern const size_t filter_core_rule_count;
 
 /* A system call answered with an error instead of the SIGSYS report:
  * refused, not allowed. */

@@ -7,6 +7,7 @@
 #include <linux/kvm.h>
 #include <stddef.h>
 
+#include "core_dump.h"
 #include "cpu_mode.h"
 #include "guest_mem.h"
 #include "ioapic.h"
@@ -23,6 +24,7 @@ struct vm {
 	const char *timeout_text; /* --timeout as written, for the report */
 	const char *timeout_unit; /* and the unit it implied ("s" or "") */
 	const struct guest_symbols *symbols; /* the loaded ELF files, for crash reports */
+	const struct core_dump *core; /* --dumpcore's directory; NULL without it */
 	int trace; /* --trace: a line per VM exit */
 };
 

@@ -182,7 +182,7 @@ static void test_man_page_options(void **state)
 	for (const char *tp = strstr(section, "\n.TP\n"); tp; tp = strstr(tp + 1, "\n.TP\n"))
 		in_man++;
 	assert_true(in_usage >= 7);
-	assert_int_equal(in_man, 10); /* the -h, --help entry is one, and --trace's */
+	assert_int_equal(in_man, 11); /* the -h, --help entry is one, and --trace's */
 	assert_int_equal(in_usage, in_man + 2);
 	free(section);
 	free(code);

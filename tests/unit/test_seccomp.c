@@ -13,12 +13,15 @@
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <stdlib.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include "../../monitor/exit_status.h"
 #include "../../monitor/host_random.h"
+#include "../../monitor/core_dump.h"
 #include "../../monitor/seccomp_filter.h"
 
 /* Raw system calls: the test must make exactly the call it names, with no
@@ -63,6 +66,12 @@ enum action {
 	FORBIDDEN_FCNTL_SETOWN,
 	FORBIDDEN_FCNTL_STDOUT,
 	POLL_THROUGH_STOP_AND_CONTINUE, /* not in the loops above: needs the parent's help */
+	/* --dumpcore's rules (with_core): status 8 when the call did what the
+	 * case says, 9 when openat was refused with ENOENT instead */
+	CORE_CREATE_AND_WRITE,
+	CORE_OPEN_EXISTING,
+	CORE_OTHER_DIRECTORY,
+	CORE_WRITE_OTHER_FD,
 };
 
 struct outcome {
@@ -71,6 +80,8 @@ struct outcome {
 };
 
 static int vm_fd, vcpu_fd, extra_fd;
+static const char *with_core; /* a directory: the child's filter is --dumpcore's */
+static int core_dir_fd, core_file_fd;
 static int wake[2]; /* the parent ends a child's poll by writing here */
 
 static void act(enum action a)
@@ -148,6 +159,24 @@ static void act(enum action a)
 	case FORBIDDEN_SETITIMER_VIRTUAL: SYS(SYS_setitimer, ITIMER_VIRTUAL, &off, NULL); break;
 	case FORBIDDEN_FCNTL_SETOWN: SYS(SYS_fcntl, 0, F_SETOWN, 1); break;
 	case FORBIDDEN_FCNTL_STDOUT: SYS(SYS_fcntl, 1, F_SETFL, 0); break;
+	case CORE_CREATE_AND_WRITE: {
+		long fd = SYS(SYS_openat, core_dir_fd, "core", CORE_DUMP_OPEN_FLAGS, 0600);
+		if (fd == core_file_fd && SYS(SYS_write, fd, "x", 1) == 1)
+			SYS(SYS_exit_group, 8);
+		if (fd == -1 && errno == ENOENT)
+			SYS(SYS_exit_group, 9);
+		break;
+	}
+	case CORE_OPEN_EXISTING: /* the right directory, but not O_CREAT|O_EXCL */
+		if (SYS(SYS_openat, core_dir_fd, "existing", O_WRONLY | O_CLOEXEC) == -1 && errno == ENOENT)
+			SYS(SYS_exit_group, 9);
+		break;
+	case CORE_OTHER_DIRECTORY:
+		if (SYS(SYS_openat, AT_FDCWD, "/tmp/kvmrun-core-test", CORE_DUMP_OPEN_FLAGS, 0600) == -1 &&
+		    errno == ENOENT)
+			SYS(SYS_exit_group, 9);
+		break;
+	case CORE_WRITE_OTHER_FD: SYS(SYS_write, core_file_fd + 1, buf, 1); break;
 	case POLL_THROUGH_STOP_AND_CONTINUE: {
 		/* Stopped and continued while blocked, poll resumes through
 		 * restart_syscall (kernel/signal.c, ERESTART_RESTARTBLOCK). */
@@ -178,7 +207,15 @@ static struct outcome run_locked_with(enum action a, void (*between)(pid_t child
 		vm_fd = open("/dev/null", O_RDWR);
 		vcpu_fd = open("/dev/null", O_RDWR);
 		extra_fd = open("/dev/null", O_RDWR);
-		struct filter_fds fds = { .vm_fd = vm_fd, .vcpu_fd = vcpu_fd };
+		struct filter_fds fds = { .vm_fd = vm_fd, .vcpu_fd = vcpu_fd, .core_dir_fd = -1,
+					  .core_file_fd = -1 };
+		if (with_core) {
+			core_dir_fd = open(with_core, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			core_file_fd = dup(0); /* the lowest free one, as core_dump.c finds it */
+			close(core_file_fd);
+			fds.core_dir_fd = core_dir_fd;
+			fds.core_file_fd = core_file_fd;
+		}
 		char err[256];
 		if (filter_lock_down(&fds, err, sizeof err) < 0) {
 			SYS(SYS_write, 2, err, strlen(err));
@@ -316,6 +353,46 @@ static void test_poll_survives_stop_and_continue(void **state)
 		fail_msg("stopped and continued in poll: status %d, stderr: %s", out.status, out.err);
 }
 
+/* --dumpcore's filter: a new file in its directory, written through the
+ * one descriptor it gets; nothing else opened, nothing else written. A
+ * normal run's filter refuses even that openat. */
+static void test_core_rules(void **state)
+{
+	char dir[] = "/tmp/kvmrun-seccomp-core-XXXXXX", path[64];
+	struct outcome out;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/existing", dir);
+	int fd = open(path, O_WRONLY | O_CREAT, 0600);
+	assert_true(fd >= 0);
+	close(fd);
+
+	with_core = dir;
+	out = run_locked(CORE_CREATE_AND_WRITE);
+	if (out.status != 8)
+		fail_msg("--dumpcore's core file: status %d, stderr: %s", out.status, out.err);
+	snprintf(path, sizeof path, "%s/core", dir);
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_size, 1);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(run_locked(CORE_OPEN_EXISTING).status, 9);
+	assert_int_equal(run_locked(CORE_OTHER_DIRECTORY).status, 9);
+	assert_killed(CORE_WRITE_OTHER_FD, "write (1)");
+	/* The normal rules stay as they were. */
+	assert_killed(FORBIDDEN_UNLINK, "unlink (87)");
+	assert_refused(REFUSED_OPENAT);
+
+	with_core = NULL;
+	assert_int_equal(run_locked(CORE_CREATE_AND_WRITE).status, 9);
+	assert_int_equal(stat(path, &st), -1);
+	snprintf(path, sizeof path, "%s/existing", dir);
+	unlink(path);
+	rmdir(dir);
+	assert_int_equal(filter_core_rule_count, 2);
+}
+
 static void test_rule_count(void **state)
 {
 	(void)state;
@@ -336,6 +413,7 @@ int main(void)
 		cmocka_unit_test(test_refused_calls),
 		cmocka_unit_test(test_poll_survives_stop_and_continue),
 		cmocka_unit_test(test_rule_count),
+		cmocka_unit_test(test_core_rules),
 	};
 	signal(SIGPIPE, SIG_IGN);
 	return cmocka_run_group_tests(tests, NULL, NULL);
