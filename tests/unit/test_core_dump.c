@@ -99,11 +99,14 @@ static void read_notes(Elf *e, GElf_Phdr *ph, const char *image, struct note_see
 			seen->prpsinfo++;
 			seen->psinfo_desc = (const uint8_t *)data->d_buf + desc_off;
 		} else if (nh.n_type == NT_AUXV) {
-			const uint64_t *av = (const uint64_t *)((const uint8_t *)data->d_buf + desc_off);
+			const uint8_t *av = (const uint8_t *)data->d_buf + desc_off;
 			seen->auxv++;
-			for (size_t i = 0; i + 1 < nh.n_descsz / 8; i += 2)
-				if (av[i] == AT_ENTRY)
-					seen->at_entry = av[i + 1];
+			for (size_t i = 0; i + 1 < nh.n_descsz / 8; i += 2) {
+				uint64_t pair[2];
+				memcpy(pair, av + 8 * i, sizeof pair); /* notes align to 4 */
+				if (pair[0] == AT_ENTRY)
+					seen->at_entry = pair[1];
+			}
 		}
 	}
 }
