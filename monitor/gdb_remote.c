@@ -853,16 +853,21 @@ enum gdb_stop gdb_session_classify_debug(const struct gdb_session *s, int vector
 	if (vector == 3) {
 		/* #BP: ours if a Z0 int3 is at pc (KVM) or just before it (after
 		 * the CPU ran the int3). */
+		bool after = false;
+
 		for (size_t i = 0; i < GDB_SW_BREAKPOINTS_MAX; i++) {
 			const struct gdb_sw_breakpoint *bp = &s->sw[i];
 
-			if (bp->used && (bp->addr == pc || bp->addr + 1 == pc)) {
+			if (bp->used && bp->addr == pc) {
+				*arg = pc;
+				return GDB_STOP_SWBREAK;
+			}
+			if (bp->used && bp->addr + 1 == pc) {
 				*arg = bp->addr;
-				if (bp->addr == pc)
-					return GDB_STOP_SWBREAK;
+				after = true;
 			}
 		}
-		return *arg ? GDB_STOP_SWBREAK : GDB_STOP_TRAP;
+		return after ? GDB_STOP_SWBREAK : GDB_STOP_TRAP;
 	}
 	if (vector != 1)
 		return GDB_STOP_TRAP;
@@ -895,15 +900,19 @@ static enum gdb_action cmd_resume(struct gdb_session *s, struct cur *c, enum gdb
 	struct gdb_regs r;
 
 	if (with_sig) {
-		if (!parse_hex(c, &sig) || (!at_end(c) && !parse_char(c, ';'))) {
+		if (!parse_hex(c, &sig)) {
 			reply_error(s, E_INVAL);
 			return GDB_ACTION_NONE;
 		}
 		if (at_end(c))
 			return act;
-	}
-	if (at_end(c))
+		if (!parse_char(c, ';')) {
+			reply_error(s, E_INVAL);
+			return GDB_ACTION_NONE;
+		}
+	} else if (at_end(c)) {
 		return act;
+	}
 	if (!parse_hex(c, &addr) || !at_end(c) || !range_ok(s, addr, 1) ||
 	    s->target.get_regs(s->target.ctx, &r) < 0) {
 		reply_error(s, E_INVAL);
