@@ -1244,6 +1244,14 @@ static enum gdb_action packet_done(struct gdb_session *s)
 	return act;
 }
 
+static void rx_start(struct gdb_session *s)
+{
+	s->rx = GDB_RX_PAYLOAD;
+	s->in_len = 0;
+	s->rx_sum = 0;
+	s->rx_overflow = false;
+}
+
 /* One received byte ("Remote Protocol: Overview"). */
 static enum gdb_action rx_byte(struct gdb_session *s, uint8_t c)
 {
@@ -1255,27 +1263,21 @@ static enum gdb_action rx_byte(struct gdb_session *s, uint8_t c)
 			return GDB_ACTION_INTERRUPT;
 		/* '+' and '-' acks are taken and not acted on: replies are
 		 * not sent again. Other noise between packets is dropped. */
-		if (c != '$')
-			return GDB_ACTION_NONE;
-		/* fallthrough */
-	start:
-		s->rx = GDB_RX_PAYLOAD;
-		s->in_len = 0;
-		s->rx_sum = 0;
-		s->rx_overflow = false;
+		if (c == '$')
+			rx_start(s);
 		return GDB_ACTION_NONE;
 	case GDB_RX_PAYLOAD:
-		if (c == '$')
-			goto start; /* '$' never appears in a payload: resync */
-		if (c == '#') {
+		if (c == '$') {
+			rx_start(s); /* '$' never appears in a payload: resync */
+		} else if (c == '#') {
 			s->rx = GDB_RX_CSUM1;
-			return GDB_ACTION_NONE;
+		} else {
+			s->rx_sum = (uint8_t)(s->rx_sum + c);
+			if (s->in_len < sizeof s->in)
+				s->in[s->in_len++] = c;
+			else
+				s->rx_overflow = true;
 		}
-		s->rx_sum = (uint8_t)(s->rx_sum + c);
-		if (s->in_len < sizeof s->in)
-			s->in[s->in_len++] = c;
-		else
-			s->rx_overflow = true;
 		return GDB_ACTION_NONE;
 	case GDB_RX_CSUM1:
 		d = hexval(c);
