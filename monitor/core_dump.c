@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "guest_auxv.h"
 
 #define PAGE 4096u
 #define CORE_MAX_SEGMENTS 1024u
@@ -75,9 +76,7 @@ struct segment {
 /* Static: the crash path runs under the filter, with a reserved heap
  * better left to the symbolizer. */
 static struct segment segments[CORE_MAX_SEGMENTS];
-/* NT_AUXV: AT_PHDR, AT_PHENT, AT_PHNUM, AT_PAGESZ, AT_ENTRY, AT_NULL. */
-#define AUXV_ENTRIES 6u
-#define NOTES_MAX (3 * 20 + PRSTATUS64_SIZE + PRPSINFO64_SIZE + AUXV_ENTRIES * 16)
+#define NOTES_MAX (3 * 20 + PRSTATUS64_SIZE + PRPSINFO64_SIZE + GUEST_AUXV_MAX)
 static uint8_t headers[sizeof(Elf64_Ehdr) + (CORE_MAX_SEGMENTS + 1) * sizeof(Elf64_Phdr) + NOTES_MAX];
 
 static int page_is_zero(const uint8_t *p)
@@ -173,23 +172,12 @@ static uint8_t *write_notes(uint8_t *p, const struct core_state *s)
 	strncpy((char *)desc + (wide ? PRPSINFO64_ARGS : PRPSINFO32_ARGS), s->args,
 		PSINFO_ARGS_LEN - 1);
 
-	if (!s->entry)
-		return p;
-	/* The auxiliary vector, pairs of words (System V ABI, "Process
-	 * Initialization"): gdb relocates a static PIE from AT_ENTRY. */
-	const uint64_t auxv[AUXV_ENTRIES][2] = {
-		{ AT_PHDR, s->phdr }, { AT_PHENT, s->phent }, { AT_PHNUM, s->phnum },
-		{ AT_PAGESZ, PAGE }, { AT_ENTRY, s->entry }, { AT_NULL, 0 },
-	};
-	unsigned word = wide ? 8 : 4;
-	desc = note(p, NT_AUXV, AUXV_ENTRIES * 2 * word, &p);
-	for (unsigned i = 0; i < AUXV_ENTRIES; i++)
-		for (unsigned j = 0; j < 2; j++) {
-			if (wide)
-				put64(desc + (2 * i + j) * word, auxv[i][j]);
-			else
-				put32(desc + (2 * i + j) * word, (uint32_t)auxv[i][j]);
-		}
+	uint8_t auxv[GUEST_AUXV_MAX];
+	size_t auxv_len = guest_auxv(s->bits, &s->program, auxv);
+	if (auxv_len) {
+		desc = note(p, NT_AUXV, (uint32_t)auxv_len, &p);
+		memcpy(desc, auxv, auxv_len);
+	}
 	return p;
 }
 

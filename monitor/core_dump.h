@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include <kvmrun/hypercall.h>
+#include <kvmrun/start_info.h>
 
 #include "guest_mem.h"
 
@@ -49,10 +50,9 @@ struct core_state {
 	const struct guest_mem *mem;
 	const char *app;  /* basename shown as the process name */
 	const char *args; /* the command line */
-	/* A static Linux program's AT_ENTRY, AT_PHDR, AT_PHNUM, AT_PHENT
-	 * (start_info.program); entry 0 for a kvmrun app: no NT_AUXV. */
-	uint64_t entry, phdr;
-	uint32_t phnum, phent;
+	/* A static Linux program's place (start_info.program), for its
+	 * NT_AUXV; entry 0 for a kvmrun app: no NT_AUXV. */
+	struct kvmrun_program program;
 };
 
 /* Open DIR and work out the name and descriptor of the core file to be.

@@ -10,6 +10,7 @@
 
 #include "diag.h"
 #include "exit_trace.h"
+#include "gdb_stub.h"
 #include "exit_status.h"
 #include "halt_watch.h"
 #include "hypercall_table.h"
@@ -86,7 +87,10 @@ static int handle_io(struct vm *vm, struct virtio_devices *devs, int *status)
 		.count = run->io.count, .data = (const uint8_t *)run + run->io.data_offset,
 	};
 	const struct hypercall_ctx ctx = { .mem = &vm->mem, .devs = devs, .status = status,
-					   .symbols = vm->symbols, .core = vm->core };
+					   .symbols = vm->symbols, .core = vm->core,
+					   .crash = &vm->crash, .crashed = &vm->crashed,
+					   .debug_trap = vm->gdb ? gdb_stub_guest_trap : NULL,
+					   .debugger = vm->gdb };
 	switch (hypercall_handle(&ctx, &io, why, sizeof why)) {
 	case HC_CONTINUE:
 		return 0;
@@ -192,6 +196,11 @@ static int handle_exit(struct vm *vm, struct virtio_devices *devs,
 	case KVM_EXIT_IOAPIC_EOI:
 		ioapic_eoi(&vm->ioapic, run->eoi.vector);
 		return 0;
+	case KVM_EXIT_DEBUG:
+		/* Only with --gdb: KVM_SET_GUEST_DEBUG is what asks for these. */
+		if (vm->gdb)
+			return gdb_stub_debug_exit(vm->gdb, status);
+		break;
 	case KVM_EXIT_HLT:
 		/* Only without an in-kernel local APIC; nothing could wake it. */
 		diag("guest crashed: guest halted with nothing to wake it (rip 0x%llx)",
@@ -218,11 +227,12 @@ static int handle_exit(struct vm *vm, struct virtio_devices *devs,
 		*status = STATUS_GUEST_CRASH;
 		return 1;
 	default:
-		diag("guest stopped: unexpected VM exit reason %u (rip 0x%llx)", run->exit_reason,
-		     (unsigned long long)guest_rip(vm));
-		*status = STATUS_UNKNOWN_EXIT;
-		return 1;
+		break;
 	}
+	diag("guest stopped: unexpected VM exit reason %u (rip 0x%llx)", run->exit_reason,
+	     (unsigned long long)guest_rip(vm));
+	*status = STATUS_UNKNOWN_EXIT;
+	return 1;
 }
 
 /* The halt watch's question (halt_watch.h): is the vCPU halted with
@@ -246,6 +256,9 @@ int exit_loop_run(struct vm *vm, struct virtio_devices *devs, const struct mmio_
 {
 	int status = 0;
 
+	/* --gdb: the guest waits at its first instruction for GDB's word. */
+	if (vm->gdb && gdb_stub_start(vm->gdb, &status))
+		return status;
 	for (;;) {
 		int rc = run_vcpu(vm);
 		int run_errno = errno;
@@ -269,6 +282,8 @@ int exit_loop_run(struct vm *vm, struct virtio_devices *devs, const struct mmio_
 					if (stop_requested()) /* a failed read */
 						return stop_report(vm);
 				}
+				if (vm->gdb && gdb_stub_poll(vm->gdb, &status))
+					return status;
 				if (halt_watch_due) {
 					halt_watch_due = 0;
 					if (halted_for_good(vm)) {
@@ -293,7 +308,8 @@ int exit_loop_run(struct vm *vm, struct virtio_devices *devs, const struct mmio_
 		if (vm->trace)
 			trace_exit(vm, rc, 0);
 		if (done)
-			return status;
+			return vm->gdb ? gdb_stub_guest_done(vm->gdb, vm->crashed ? &vm->crash : NULL, status)
+				       : status;
 		/* A stop that came while an exit was being served. */
 		if (stop_requested())
 			return stop_report(vm);

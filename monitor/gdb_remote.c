@@ -951,13 +951,18 @@ static enum gdb_action cmd_vcont(struct gdb_session *s, struct cur *c)
 	return GDB_ACTION_NONE;
 }
 
-/* "D" and "D;pid": the guest runs on without the stub's breakpoints. */
-static enum gdb_action cmd_detach(struct gdb_session *s)
+void gdb_session_remove_breakpoints(struct gdb_session *s)
 {
 	for (size_t i = 0; i < GDB_SW_BREAKPOINTS_MAX; i++)
 		if (s->sw[i].used && sw_remove_one(s, &s->sw[i]) < 0)
 			s->sw[i].used = false; /* gone from RAM: nothing to put back */
 	memset(s->hw, 0, sizeof s->hw);
+}
+
+/* "D" and "D;pid": the guest runs on without the stub's breakpoints. */
+static enum gdb_action cmd_detach(struct gdb_session *s)
+{
+	gdb_session_remove_breakpoints(s);
 	reply_ok(s);
 	return GDB_ACTION_DETACH;
 }
@@ -1058,18 +1063,13 @@ static const char target_xml_32[] =
 	"</feature><feature name=\"org.gnu.gdb.i386.sse\">" XML_SSE_TYPES XML_XMM8
 	XML_MXCSR "</feature></target>";
 
-/* "qXfer:features:read:annex:offset,length": 'm' and a part, or 'l' and
- * the last part. */
-static void cmd_xfer_features(struct gdb_session *s, struct cur *c)
+/* A part of an object for "qXfer:OBJECT:read:annex:offset,length": 'm'
+ * and the part, or 'l' and the last part. */
+static void xfer_part(struct gdb_session *s, struct cur *c, const uint8_t *obj, size_t size)
 {
-	const char *xml = s->target.bits == 64 ? target_xml_64 : target_xml_32;
-	size_t size = strlen(xml), sent;
 	uint64_t off, len;
+	size_t sent;
 
-	if (!parse_prefix(c, "target.xml:")) {
-		reply_error(s, E_NOENT);
-		return;
-	}
 	if (!parse_addr_len(c, &off, &len) || !at_end(c) || len == 0) {
 		reply_error(s, E_INVAL);
 		return;
@@ -1081,16 +1081,40 @@ static void cmd_xfer_features(struct gdb_session *s, struct cur *c)
 	if (len > size - off)
 		len = size - off;
 	reply_str(s, "m");
-	sent = reply_add_binary(s, (const uint8_t *)xml + off, (size_t)len);
+	sent = reply_add_binary(s, obj + off, (size_t)len);
 	if (off + sent == size)
 		s->reply[0] = 'l';
+}
+
+/* "qXfer:features:read:target.xml:...": the register layout. */
+static void cmd_xfer_features(struct gdb_session *s, struct cur *c)
+{
+	const char *xml = s->target.bits == 64 ? target_xml_64 : target_xml_32;
+
+	if (!parse_prefix(c, "target.xml:")) {
+		reply_error(s, E_NOENT);
+		return;
+	}
+	xfer_part(s, c, (const uint8_t *)xml, strlen(xml));
+}
+
+/* "qXfer:auxv:read::...": the program's auxiliary vector, where GDB finds
+ * a static PIE's load address (AT_ENTRY); offered only when the target has
+ * one. */
+static void cmd_xfer_auxv(struct gdb_session *s, struct cur *c)
+{
+	if (!parse_char(c, ':') || !s->target.auxv_len) {
+		reply_error(s, E_NOENT);
+		return;
+	}
+	xfer_part(s, c, s->target.auxv, s->target.auxv_len);
 }
 
 /* "qSupported[:gdbfeature;...]": note whether GDB takes swbreak and
  * hwbreak stop reasons, offer ours. */
 static void cmd_supported(struct gdb_session *s, struct cur *c)
 {
-	char r[96];
+	char r[128];
 
 	if (parse_char(c, ':')) {
 		while (!at_end(c)) {
@@ -1105,8 +1129,8 @@ static void cmd_supported(struct gdb_session *s, struct cur *c)
 		}
 	}
 	snprintf(r, sizeof r,
-		 "PacketSize=%x;swbreak+;hwbreak+;QStartNoAckMode+;qXfer:features:read+",
-		 GDB_PACKET_MAX);
+		 "PacketSize=%x;swbreak+;hwbreak+;QStartNoAckMode+;qXfer:features:read+%s",
+		 GDB_PACKET_MAX, s->target.auxv_len ? ";qXfer:auxv:read+" : "");
 	reply_str(s, r);
 }
 
@@ -1124,6 +1148,8 @@ static void cmd_query(struct gdb_session *s, struct cur *c)
 		reply_str(s, "l");
 	else if (parse_prefix(c, "Xfer:features:read:"))
 		cmd_xfer_features(s, c);
+	else if (parse_prefix(c, "Xfer:auxv:read:"))
+		cmd_xfer_auxv(s, c);
 	else
 		reply_empty(s);
 }

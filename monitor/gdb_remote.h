@@ -59,6 +59,10 @@ struct gdb_target {
 	int (*set_regs)(void *ctx, const struct gdb_regs *r);
 	int (*read_mem)(void *ctx, uint64_t addr, void *buf, size_t len);
 	int (*write_mem)(void *ctx, uint64_t addr, const void *buf, size_t len);
+	/* The program's auxiliary vector as its process would see it (words
+	 * of the guest's width), for "qXfer:auxv:read"; none when auxv_len is 0. */
+	const uint8_t *auxv;
+	size_t auxv_len;
 };
 
 /* What the caller does after a feed. */
@@ -166,6 +170,10 @@ int gdb_session_stopped(struct gdb_session *s, enum gdb_stop why, uint64_t arg);
  * or pc - 1 when the CPU had already passed the int3). */
 enum gdb_stop gdb_session_classify_debug(const struct gdb_session *s, int vector, uint64_t dr6,
 					 uint64_t pc, uint64_t *arg);
+
+/* Take every breakpoint out of guest memory and free the debug registers,
+ * as a detach does: for a connection that was lost. */
+void gdb_session_remove_breakpoints(struct gdb_session *s);
 
 /* DR0-DR3 and DR7 for the hardware breakpoints and watchpoints (Intel SDM
  * vol. 3 §17.2.4: L0-L3, R/W0-3, LEN0-3, and LE when any is enabled). */

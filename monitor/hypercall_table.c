@@ -71,12 +71,8 @@ static void save_core(const struct hypercall_ctx *ctx, unsigned bits, const stru
 	/* A static program's place, from start_info (the guest could have
 	 * changed it: only numbers for the core's notes). */
 	const struct kvmrun_start_info *si = guest_mem_ptr(ctx->mem, KVMRUN_START_INFO_ADDR, sizeof *si);
-	if (si && si->program.entry) {
-		s.entry = si->program.entry;
-		s.phdr = si->program.phdr;
-		s.phnum = si->program.phnum;
-		s.phent = si->program.phent;
-	}
+	if (si)
+		s.program = si->program;
 	char why[256];
 
 	if (crash->flags & KVMRUN_CRASH_REGISTERS_LOST)
@@ -100,12 +96,21 @@ static enum hypercall_result guest_crash(const struct hypercall_ctx *ctx, uint32
 		return HC_BAD_REQUEST;
 	}
 	memcpy(&crash, report, sizeof crash);
+	if (ctx->debug_trap) {
+		int trapped = ctx->debug_trap(ctx->debugger, &crash, ctx->status);
+		if (trapped)
+			return trapped == 1 ? HC_CONTINUE : HC_EXIT;
+	}
 	struct guest_symbols none = { .bits = 64, .count = 0, .mem = ctx->mem };
 	const struct guest_symbols *gs = ctx->symbols ? ctx->symbols : &none;
 	crash_report_print(gs, &crash);
 	*ctx->status = crash_status(&crash);
 	if (ctx->core)
 		save_core(ctx, gs->bits, &crash);
+	if (ctx->crash && ctx->crashed) {
+		*ctx->crash = crash;
+		*ctx->crashed = true;
+	}
 	return HC_EXIT;
 }
 

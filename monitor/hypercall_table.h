@@ -5,6 +5,7 @@
 #define KVMRUN_HYPERCALL_PORTS_H
 
 #include <linux/kvm.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -39,6 +40,14 @@ struct hypercall_ctx {
 	int *status;
 	const struct guest_symbols *symbols;
 	const struct core_dump *core; /* --dumpcore: where a crash's core goes */
+	struct kvmrun_crash *crash;   /* the crash hypercall's report is copied here */
+	bool *crashed;                /* and this set */
+	/* --gdb: a debugger's look at a crash report first, for the int3 of
+	 * its own breakpoints when the CPU delivered it to the guest rather
+	 * than to KVM (gdb_stub_guest_trap). 0: not the debugger's; 1: the
+	 * guest runs on; 2: the debugger ended it, *status set. */
+	int (*debug_trap)(void *debugger, const struct kvmrun_crash *crash, int *status);
+	void *debugger;
 };
 
 /* Serve io if its port is a hypercall port: HC_UNHANDLED when it is not,

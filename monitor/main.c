@@ -16,6 +16,7 @@
 #include "elf_loader.h"
 #include "exit_loop.h"
 #include "exit_status.h"
+#include "gdb_stub.h"
 #include "halt_watch.h"
 #include "host_random.h"
 #include "input_watch.h"
@@ -161,6 +162,14 @@ static int lock_down(struct vm *vm, const struct options *opts, char *err, size_
 	    halt_watch_start(err, errlen) < 0 ||
 	    input_watch_start(STDIN_FILENO, vm->run, err, errlen) < 0)
 		return -1;
+	/* --gdb: connected before the guest runs and the filter goes on. */
+	static struct gdb_stub gdb;
+	if (opts->gdb) {
+		if (gdb_stub_connect(&gdb, vm, vm->symbols ? vm->symbols->bits : 64, opts->gdb, err,
+				     errlen) < 0)
+			return -1;
+		vm->gdb = &gdb;
+	}
 	/* Last before the filter: the core file's descriptor is the lowest
 	 * one free from here on. */
 	static struct core_dump core;
@@ -176,7 +185,8 @@ static int lock_down(struct vm *vm, const struct options *opts, char *err, size_
 	}
 	struct filter_fds fds = { .vm_fd = vm->vm_fd, .vcpu_fd = vm->vcpu_fd,
 				  .core_dir_fd = vm->core ? vm->core->dir_fd : -1,
-				  .core_file_fd = vm->core ? vm->core->file_fd : -1 };
+				  .core_file_fd = vm->core ? vm->core->file_fd : -1,
+				  .gdb_fd = vm->gdb ? vm->gdb->fd : -1 };
 	return filter_lock_down(&fds, err, errlen);
 }
 

@@ -23,6 +23,9 @@ const char options_usage[] =
 	"                 gdb APP DIR/core.kvmrun.PID\n"
 	"  --env=NAME=VALUE  set a variable of the guest's environment (repeatable;\n"
 	"                 a later one for NAME wins; empty by default, not the host's)\n"
+	"  --gdb=PORT, --gdb=PATH  wait for gdb on localhost:PORT (or the UNIX socket\n"
+	"                 PATH) before the guest starts, then let it control the\n"
+	"                 guest: gdb APP -ex 'target remote :PORT'\n"
 	"  --mem=SIZE     guest RAM, with an optional K, M or G suffix\n"
 	"                 (default 64M, at least 2M, at most 64G, whole 4K pages)\n"
 	"  --stats        at exit, print one line of counters on stderr: VM exits\n"
@@ -314,6 +317,15 @@ enum options_result options_parse(int argc, char **argv, struct options *opts,
 				return OPTIONS_ERROR;
 			}
 			opts->dumpcore_dir = arg + 11;
+			continue;
+		}
+		if (strncmp(arg, "--gdb=", 6) == 0) {
+			if (!arg[6]) {
+				diag_set(err, errlen, "bad --gdb: nothing to listen on (--gdb=PORT or "
+					 "--gdb=PATH)");
+				return OPTIONS_ERROR;
+			}
+			opts->gdb = arg + 6;
 			continue;
 		}
 		if (strncmp(arg, "--cpu=", 6) == 0) {

@@ -24,6 +24,7 @@ struct options {
 	int trace;         /* --trace: a line per VM exit on stderr (exit_trace.h) */
 	int trace_syscalls; /* --trace=syscalls: the runtime's line per system call */
 	const char *dumpcore_dir; /* --dumpcore=DIR: a core file there at a crash */
+	const char *gdb;   /* --gdb=PORT or PATH: wait for GDB there (gdb_stub.h) */
 	int cpu;           /* --cpu=N: the host CPU the vCPU runs on; -1 for any */
 	uint64_t timeout_ns;      /* --timeout: wall-clock limit, 0 for none */
 	const char *timeout_text; /* as the user wrote it, for the message */

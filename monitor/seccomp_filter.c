@@ -68,6 +68,20 @@ const struct filter_rule filter_core_rules[] = {
 };
 const size_t filter_core_rule_count = sizeof filter_core_rules / sizeof filter_core_rules[0];
 
+const struct filter_rule filter_gdb_rules[] = {
+	{ "read", "gdb's connection", "GDB's packets (gdb_stub.c)", SCMP_SYS(read), { FD(GDB_FD, 0) } },
+	{ "write", "gdb's connection", "the replies", SCMP_SYS(write), { FD(GDB_FD, 0) } },
+	{ "ioctl", "vCPU fd, KVM_SET_GUEST_DEBUG", "breakpoints, watchpoints, single steps",
+	  SCMP_SYS(ioctl), { FD(VCPU_FD, 0), EQ(1, KVM_SET_GUEST_DEBUG) } },
+	{ "ioctl", "vCPU fd, KVM_SET_REGS", "GDB's register writes; back to a breakpoint",
+	  SCMP_SYS(ioctl), { FD(VCPU_FD, 0), EQ(1, KVM_SET_REGS) } },
+	{ "ioctl", "vCPU fd, KVM_GET_FPU", "the x87 and SSE registers GDB shows",
+	  SCMP_SYS(ioctl), { FD(VCPU_FD, 0), EQ(1, KVM_GET_FPU) } },
+	{ "ioctl", "vCPU fd, KVM_SET_FPU", "GDB's writes of them",
+	  SCMP_SYS(ioctl), { FD(VCPU_FD, 0), EQ(1, KVM_SET_FPU) } },
+};
+const size_t filter_gdb_rule_count = sizeof filter_gdb_rules / sizeof filter_gdb_rules[0];
+
 const struct filter_refusal filter_refusals[] = {
 	{ "brk", SCMP_SYS(brk), ENOMEM, "a crash report's symbol lookup (libdw) past its reserved heap "
 	  "(guest_symbols.c) gets no memory (ENOMEM) rather than reaching the SIGSYS report" },
@@ -142,6 +156,7 @@ static uint32_t arg_value(const struct filter_arg *arg, const struct filter_fds 
 	case FILTER_ARG_VM_FD: return (uint32_t)fds->vm_fd;
 	case FILTER_ARG_CORE_DIR_FD: return (uint32_t)fds->core_dir_fd;
 	case FILTER_ARG_CORE_FILE_FD: return (uint32_t)fds->core_file_fd;
+	case FILTER_ARG_GDB_FD: return (uint32_t)fds->gdb_fd;
 	default: return arg->value;
 	}
 }
@@ -173,6 +188,8 @@ static int add_rules(scmp_filter_ctx ctx, const struct filter_fds *fds)
 
 	if (core)
 		rc |= add_table(ctx, filter_core_rules, filter_core_rule_count, fds);
+	if (fds->gdb_fd > STDERR_FILENO)
+		rc |= add_table(ctx, filter_gdb_rules, filter_gdb_rule_count, fds);
 #ifdef __SANITIZE_ADDRESS__
 	/* The ASan/UBSan test build only: the sanitizer runtime takes down its
 	 * alternate signal stack at exit, and its allocator maps memory of its

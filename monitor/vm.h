@@ -5,12 +5,17 @@
 #define KVMRUN_VM_H
 
 #include <linux/kvm.h>
+#include <stdbool.h>
 #include <stddef.h>
+
+#include <kvmrun/hypercall.h>
 
 #include "core_dump.h"
 #include "cpu_mode.h"
 #include "guest_mem.h"
 #include "ioapic.h"
+
+struct gdb_stub;
 
 struct vm {
 	int kvm_fd;
@@ -25,6 +30,9 @@ struct vm {
 	const char *timeout_unit; /* and the unit it implied ("s" or "") */
 	const struct guest_symbols *symbols; /* the loaded ELF files, for crash reports */
 	const struct core_dump *core; /* --dumpcore's directory; NULL without it */
+	struct gdb_stub *gdb; /* --gdb: the connected debugger; NULL without it */
+	struct kvmrun_crash crash; /* the crash hypercall's report, when crashed */
+	bool crashed;
 	int trace; /* --trace: a line per VM exit */
 };
 

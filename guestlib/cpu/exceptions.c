@@ -1,3 +1,8 @@
+/* Nothing here touches the SSE or x87 registers: under a debugger, kvmrun
+ * may resume the code a breakpoint's int3 stopped (gdb_stub.c), which
+ * must find them as it left them. */
+#pragma GCC target("general-regs-only")
+
 #include "exceptions.h"
 
 #include <kvmrun/hypercall.h>
@@ -11,6 +16,7 @@ extern const uintptr_t exception_stubs[32];
 void double_fault_task(void); /* cpu/exception_entry32.S */
 #endif
 
+#define VECTOR_BREAKPOINT 3
 #define VECTOR_DOUBLE_FAULT 8
 #define VECTOR_PAGE_FAULT 14
 #define PF_WRITE (1u << 1)
@@ -118,8 +124,10 @@ void exception_report(const struct exception_frame *f)
 
 	/* A fault while reporting one (the handlers share one stack): stop
 	 * with interrupts off, which kvmrun's halt watch reports, rather
-	 * than fault again and again on the same stack. */
-	if (reporting++)
+	 * than fault again and again on the same stack. A breakpoint is
+	 * exempt: a debugger's may be reported, and the code resumed, again
+	 * and again. */
+	if (f->vector != VECTOR_BREAKPOINT && reporting++)
 		for (;;)
 			__asm__ volatile("cli; hlt");
 

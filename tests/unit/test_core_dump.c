@@ -52,8 +52,8 @@ static int core_of(unsigned bits)
 	/* The 64-bit core as a static program's, with an auxiliary vector. */
 	const struct core_state s = { .bits = bits, .signal = SIGSEGV, .regs = regs, .mem = &mem,
 				      .app = "crash64.elf", .args = "crash64.elf null-read",
-				      .entry = bits == 64 ? 0x7f0001230 : 0, .phdr = 0x7f0000040,
-				      .phnum = 9, .phent = 56 };
+				      .program = { .entry = bits == 64 ? 0x7f0001230 : 0,
+						   .phdr = 0x7f0000040, .phnum = 9, .phent = 56 } };
 	char err[ERRLEN] = "";
 	int fd = memfd_create("core", 0);
 

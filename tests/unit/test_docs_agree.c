@@ -182,8 +182,8 @@ static void test_man_page_options(void **state)
 	for (const char *tp = strstr(section, "\n.TP\n"); tp; tp = strstr(tp + 1, "\n.TP\n"))
 		in_man++;
 	assert_true(in_usage >= 7);
-	assert_int_equal(in_man, 11); /* the -h, --help entry is one, and --trace's */
-	assert_int_equal(in_usage, in_man + 2);
+	assert_int_equal(in_man, 12); /* -h, --help is one entry, and so are --trace and --gdb's pairs */
+	assert_int_equal(in_usage, in_man + 3);
 	free(section);
 	free(code);
 }

@@ -71,7 +71,8 @@ struct rig {
 static struct rig *new_rig(int bits)
 {
 	struct rig *r = calloc(1, sizeof *r);
-	struct gdb_target t = { bits, NULL, fake_get_regs, fake_set_regs, fake_read_mem, fake_write_mem };
+	struct gdb_target t = { .bits = bits, .get_regs = fake_get_regs, .set_regs = fake_set_regs,
+				.read_mem = fake_read_mem, .write_mem = fake_write_mem };
 
 	assert_non_null(r);
 	for (size_t i = 0; i < RAM_SIZE; i++)
@@ -825,6 +826,26 @@ static void test_queries(void **state)
 	assert_string_equal(ask(r, "qXfer:features:read:target.xml:0,0"), "E16");
 	assert_string_equal(ask(r, "qXfer:features:read:target.xml:0"), "E16");
 	assert_string_equal(ask(r, "qXfer:features:read:target.xml:x,10"), "E16");
+	free(r);
+
+	/* No auxiliary vector: not offered, not served. */
+	r = new_rig(64);
+	assert_null(strstr(ask(r, "qSupported:swbreak+"), "auxv"));
+	assert_string_equal(ask(r, "qXfer:auxv:read::0,100"), "E02");
+	/* One: offered, and read in parts ('}' and '#' bytes escaped). */
+	/* (no zero bytes: the test's reply() reads replies as strings) */
+	static const uint8_t auxv[] = { 9, 1, 2, 3, 4, 5, 6, 7, 0x7d, 0x23, 0x40, 1, 1, 1, 1, 1 };
+	r->s.target.auxv = auxv;
+	r->s.target.auxv_len = sizeof auxv;
+	assert_contains(ask(r, "qSupported:swbreak+"), ";qXfer:auxv:read+");
+	assert_true(ask(r, "qXfer:auxv:read::0,8")[0] == 'm');
+	const char *part = ask(r, "qXfer:auxv:read::8,100");
+	assert_true(part[0] == 'l');
+	assert_true((uint8_t)part[1] == 0x7d && (uint8_t)part[2] == (0x7d ^ 0x20));
+	assert_true((uint8_t)part[3] == 0x7d && (uint8_t)part[4] == (0x23 ^ 0x20));
+	assert_true(part[5] == 0x40);
+	assert_string_equal(ask(r, "qXfer:auxv:read::16,8"), "l");
+	assert_string_equal(ask(r, "qXfer:auxv:read:0,8"), "E02");
 	free(r);
 
 	r = new_rig(32);

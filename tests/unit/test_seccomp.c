@@ -208,7 +208,7 @@ static struct outcome run_locked_with(enum action a, void (*between)(pid_t child
 		vcpu_fd = open("/dev/null", O_RDWR);
 		extra_fd = open("/dev/null", O_RDWR);
 		struct filter_fds fds = { .vm_fd = vm_fd, .vcpu_fd = vcpu_fd, .core_dir_fd = -1,
-					  .core_file_fd = -1 };
+					  .core_file_fd = -1, .gdb_fd = -1 };
 		if (with_core) {
 			core_dir_fd = open(with_core, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 			core_file_fd = dup(0); /* the lowest free one, as core_dump.c finds it */
