@@ -1134,6 +1134,17 @@ static void cmd_supported(struct gdb_session *s, struct cur *c)
 	reply_str(s, r);
 }
 
+/* "qOffsets": a static PIE's load address, which GDB adds to its file's
+ * symbols ("General Query Packets"); no reply (the file as linked) when 0. */
+static void cmd_offsets(struct gdb_session *s)
+{
+	char r[80];
+	unsigned long long off = (unsigned long long)s->target.load_offset;
+
+	snprintf(r, sizeof r, "Text=%llx;Data=%llx;Bss=%llx", off, off, off);
+	reply_str(s, r);
+}
+
 static void cmd_query(struct gdb_session *s, struct cur *c)
 {
 	if (parse_prefix(c, "Supported"))
@@ -1150,6 +1161,8 @@ static void cmd_query(struct gdb_session *s, struct cur *c)
 		cmd_xfer_features(s, c);
 	else if (parse_prefix(c, "Xfer:auxv:read:"))
 		cmd_xfer_auxv(s, c);
+	else if (payload_is(c, "Offsets") && s->target.load_offset)
+		cmd_offsets(s);
 	else
 		reply_empty(s);
 }

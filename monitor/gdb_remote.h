@@ -63,6 +63,9 @@ struct gdb_target {
 	 * of the guest's width), for "qXfer:auxv:read"; none when auxv_len is 0. */
 	const uint8_t *auxv;
 	size_t auxv_len;
+	/* Where a static PIE was placed: added to every address of its ELF
+	 * file, for "qOffsets"; 0 for code that runs where it was linked. */
+	uint64_t load_offset;
 };
 
 /* What the caller does after a feed. */

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "guest_symbols.h"
 #include "input_watch.h"
 #include "stop_request.h"
 #include "vm.h"
@@ -520,6 +521,9 @@ int gdb_stub_connect(struct gdb_stub *g, struct vm *vm, unsigned bits, const cha
 	const struct kvmrun_start_info *si = guest_mem_ptr(&vm->mem, KVMRUN_START_INFO_ADDR, sizeof *si);
 	if (si)
 		t.auxv_len = guest_auxv(bits, &si->program, g->auxv);
+	for (unsigned i = 0; vm->symbols && i < vm->symbols->count; i++)
+		if (vm->symbols->image[i].load_bias)
+			t.load_offset = vm->symbols->image[i].load_bias;
 	gdb_session_init(&g->session, &t);
 	return 0;
 }

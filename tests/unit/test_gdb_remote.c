@@ -846,6 +846,10 @@ static void test_queries(void **state)
 	assert_true(part[5] == 0x40);
 	assert_string_equal(ask(r, "qXfer:auxv:read::16,8"), "l");
 	assert_string_equal(ask(r, "qXfer:auxv:read:0,8"), "E02");
+	/* A static PIE's offsets; none for code where it was linked. */
+	assert_string_equal(ask(r, "qOffsets"), "");
+	r->s.target.load_offset = 0x7f0000400000;
+	assert_string_equal(ask(r, "qOffsets"), "Text=7f0000400000;Data=7f0000400000;Bss=7f0000400000");
 	free(r);
 
 	r = new_rig(32);

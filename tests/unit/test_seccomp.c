@@ -13,6 +13,7 @@
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <stdlib.h>
@@ -72,6 +73,10 @@ enum action {
 	CORE_OPEN_EXISTING,
 	CORE_OTHER_DIRECTORY,
 	CORE_WRITE_OTHER_FD,
+	/* --gdb's rules (with_gdb): exit 7 when allowed */
+	GDB_CONNECTION_IO,
+	GDB_VCPU_IOCTLS,
+	GDB_GET_FPU,
 };
 
 struct outcome {
@@ -81,6 +86,8 @@ struct outcome {
 
 static int vm_fd, vcpu_fd, extra_fd;
 static const char *with_core; /* a directory: the child's filter is --dumpcore's */
+static int with_gdb;          /* the child's filter is --gdb's, with a socket pair */
+static int gdb_fd;
 static int core_dir_fd, core_file_fd;
 static int wake[2]; /* the parent ends a child's poll by writing here */
 
@@ -177,6 +184,25 @@ static void act(enum action a)
 			SYS(SYS_exit_group, 9);
 		break;
 	case CORE_WRITE_OTHER_FD: SYS(SYS_write, core_file_fd + 1, buf, 1); break;
+	/* The stand-ins are /dev/null: the ioctls fail, the filter lets them by. */
+	case GDB_CONNECTION_IO:
+		SYS(SYS_write, gdb_fd, "+", 1);
+		SYS(SYS_read, gdb_fd, buf, sizeof buf);
+		break;
+	case GDB_VCPU_IOCTLS: {
+		struct kvm_guest_debug dbg = { 0 };
+		struct kvm_fpu fpu;
+		SYS(SYS_ioctl, vcpu_fd, KVM_SET_GUEST_DEBUG, &dbg);
+		SYS(SYS_ioctl, vcpu_fd, KVM_SET_REGS, &regs);
+		SYS(SYS_ioctl, vcpu_fd, KVM_GET_FPU, &fpu);
+		SYS(SYS_ioctl, vcpu_fd, KVM_SET_FPU, &fpu);
+		break;
+	}
+	case GDB_GET_FPU: {
+		struct kvm_fpu fpu;
+		SYS(SYS_ioctl, vcpu_fd, KVM_GET_FPU, &fpu);
+		break;
+	}
 	case POLL_THROUGH_STOP_AND_CONTINUE: {
 		/* Stopped and continued while blocked, poll resumes through
 		 * restart_syscall (kernel/signal.c, ERESTART_RESTARTBLOCK). */
@@ -209,6 +235,12 @@ static struct outcome run_locked_with(enum action a, void (*between)(pid_t child
 		extra_fd = open("/dev/null", O_RDWR);
 		struct filter_fds fds = { .vm_fd = vm_fd, .vcpu_fd = vcpu_fd, .core_dir_fd = -1,
 					  .core_file_fd = -1, .gdb_fd = -1 };
+		if (with_gdb) {
+			int pair[2];
+			socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, pair);
+			gdb_fd = pair[0];
+			fds.gdb_fd = gdb_fd;
+		}
 		if (with_core) {
 			core_dir_fd = open(with_core, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 			core_file_fd = dup(0); /* the lowest free one, as core_dump.c finds it */
@@ -393,6 +425,25 @@ static void test_core_rules(void **state)
 	assert_int_equal(filter_core_rule_count, 2);
 }
 
+/* --gdb's filter: its connection and the vCPU state the stub needs; the
+ * rest as before. A normal run's filter has none of it. */
+static void test_gdb_rules(void **state)
+{
+	(void)state;
+	with_gdb = 1;
+	assert_allowed(GDB_CONNECTION_IO);
+	assert_allowed(GDB_VCPU_IOCTLS);
+	assert_killed(FORBIDDEN_WRITE_FD3, "write (1)");
+	assert_killed(FORBIDDEN_SOCKET, "socket (41)");
+	assert_killed(FORBIDDEN_SIGNAL_MSI_ON_VCPU_FD, "ioctl (16)");
+	with_gdb = 0;
+	assert_killed(GDB_GET_FPU, "ioctl (16)");
+	assert_killed(FORBIDDEN_SET_REGS, "ioctl (16)");
+	assert_int_equal(filter_gdb_rule_count, 6);
+	for (size_t i = 0; i < filter_gdb_rule_count; i++)
+		assert_true(strlen(filter_gdb_rules[i].why) > 0);
+}
+
 static void test_rule_count(void **state)
 {
 	(void)state;
@@ -414,6 +465,7 @@ int main(void)
 		cmocka_unit_test(test_poll_survives_stop_and_continue),
 		cmocka_unit_test(test_rule_count),
 		cmocka_unit_test(test_core_rules),
+		cmocka_unit_test(test_gdb_rules),
 	};
 	signal(SIGPIPE, SIG_IGN);
 	return cmocka_run_group_tests(tests, NULL, NULL);
