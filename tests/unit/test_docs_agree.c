@@ -3,7 +3,9 @@
  * Usage block, the man page (man/kvmrun.1) describes the same options, and
  * every exit status of exit_status.h, and the guest runtime's own
  * (abi_note.h), has its row in the README's exit-status table, its line in
- * the usage text and its entry in the man page. Run from the tree's root
+ * the usage text and its entry in the man page; the README's tables of the
+ * seccomp filter have a row per rule of seccomp_filter.c's tables, in
+ * their order. Run from the tree's root
  * (tests/run-all does). */
 #include "unit.h"
 
@@ -15,6 +17,7 @@
 #include "../../monitor/crash_report.h"
 #include "../../monitor/exit_status.h"
 #include "../../monitor/options.h"
+#include "../../monitor/seccomp_filter.h"
 
 static char *readme, *manpage;
 
@@ -207,6 +210,55 @@ static void test_man_page_statuses(void **state)
 	assert_non_null(strstr(manpage, "\n.B \"" CRASH_STATUSES "\"\n"));
 }
 
+/* The calls the rows of the README's lock-down tables name, in order:
+ * each row's first cell, every `name` in it. */
+static size_t readme_filter_calls(const char *calls[], size_t max, char *names, size_t names_len)
+{
+	const char *section = strstr(readme, "\n## The monitor's lock-down\n");
+	const char *end = section ? strstr(section + 1, "\n## ") : NULL;
+	size_t n = 0, used = 0;
+
+	assert_non_null(end);
+	for (const char *row = strstr(section, "\n| `"); row && row < end; row = strstr(row + 1, "\n| `")) {
+		const char *cell_end = strstr(row + 3, " |");
+		for (const char *p = row + 3; p < cell_end && n < max;) {
+			const char *open = strchr(p, '`'), *close = open ? strchr(open + 1, '`') : NULL;
+			if (!close || close > cell_end)
+				break;
+			size_t len = (size_t)(close - open - 1);
+			assert_true(used + len + 1 <= names_len);
+			memcpy(names + used, open + 1, len);
+			names[used + len] = '\0';
+			calls[n++] = names + used;
+			used += len + 1;
+			p = close + 1;
+		}
+	}
+	return n;
+}
+
+static void test_filter_tables(void **state)
+{
+	const char *calls[128], *want[128];
+	char names[4096];
+	size_t n = readme_filter_calls(calls, 128, names, sizeof names), w = 0;
+
+	(void)state;
+	for (size_t i = 0; i < filter_rule_count; i++)
+		want[w++] = filter_rules[i].call;
+	for (size_t i = 0; i < filter_core_rule_count; i++)
+		want[w++] = filter_core_rules[i].call;
+	for (size_t i = 0; i < filter_gdb_rule_count; i++)
+		want[w++] = filter_gdb_rules[i].call;
+	for (size_t i = 0; i < filter_refusal_count; i++)
+		want[w++] = filter_refusals[i].call;
+	for (size_t i = 0; i < n && i < w; i++)
+		if (strcmp(calls[i], want[i]) != 0)
+			fail_msg("README filter table row %zu names %s, seccomp_filter.c %s", i, calls[i],
+				 want[i]);
+	assert_int_equal(n, w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -215,6 +267,7 @@ int main(void)
 		cmocka_unit_test(test_crash_statuses_from_table),
 		cmocka_unit_test(test_man_page_options),
 		cmocka_unit_test(test_man_page_statuses),
+		cmocka_unit_test(test_filter_tables),
 	};
 	return cmocka_run_group_tests(tests, load_docs, free_docs);
 }
