@@ -21,19 +21,47 @@ void guest_mem_layout(struct guest_mem *mem, uint64_t size)
 	}
 }
 
+/* Transparent huge pages for guest RAM (KVM maps a guest's 2 MiB page
+ * with one 2 MiB host page only where guest-physical and host-virtual
+ * addresses agree modulo 2 MiB: the mapping is aligned for that). The
+ * first and last 2 MiB of each range stay on 4 KiB pages: boot touches
+ * only a few pages there (the kernel, page tables and start_info below;
+ * the stack on top), which a 2 MiB page would make it zero whole. */
+static void ask_huge_pages(const struct guest_mem *mem)
+{
+	for (unsigned i = 0; i < mem->nranges; i++) {
+		const struct guest_ram_range *r = &mem->range[i];
+		uint8_t *start = mem->host + r->host_offset;
+
+		if (r->size <= 2 * GUEST_MEM_HUGE_PAGE)
+			continue;
+		/* Advice only: a kernel without THP refuses it, and RAM works. */
+		(void)madvise(start, r->size, MADV_HUGEPAGE);
+		(void)madvise(start, GUEST_MEM_HUGE_PAGE, MADV_NOHUGEPAGE);
+		(void)madvise(start + r->size - GUEST_MEM_HUGE_PAGE, GUEST_MEM_HUGE_PAGE, MADV_NOHUGEPAGE);
+	}
+}
+
 int guest_mem_alloc(struct guest_mem *mem, uint64_t size, char *err, size_t errlen)
 {
 	memset(mem, 0, sizeof *mem);
-	/* MAP_NORESERVE: pages are populated only when the guest touches them. */
-	void *host = mmap(NULL, size, PROT_READ | PROT_WRITE,
-			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (host == MAP_FAILED) {
+	/* MAP_NORESERVE: pages are populated only when the guest touches
+	 * them. 2 MiB more, to start on a 2 MiB boundary; the rest goes. */
+	uint8_t *raw = mmap(NULL, size + GUEST_MEM_HUGE_PAGE, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (raw == MAP_FAILED) {
 		diag_set(err, errlen, "cannot map %llu MiB of guest memory: %s",
 			 (unsigned long long)(size >> 20), strerror(errno));
 		return -1;
 	}
+	uint8_t *host = (uint8_t *)(((uintptr_t)raw + GUEST_MEM_HUGE_PAGE - 1) &
+				    ~(uintptr_t)(GUEST_MEM_HUGE_PAGE - 1));
+	if (host > raw)
+		munmap(raw, (size_t)(host - raw));
+	munmap(host + size, (size_t)(raw + GUEST_MEM_HUGE_PAGE - host));
 	guest_mem_layout(mem, size);
 	mem->host = host;
+	ask_huge_pages(mem);
 	return 0;
 }
 

@@ -197,6 +197,44 @@ static void test_alloc_5g(void **state)
 	guest_mem_free(&m); /* twice is harmless */
 }
 
+/* The VmFlags line of the mapping that holds addr (proc(5), smaps). */
+static void vm_flags_at(const void *addr, char *flags, size_t len)
+{
+	FILE *f = fopen("/proc/self/smaps", "r");
+	char line[512];
+	int inside = 0;
+
+	assert_non_null(f);
+	flags[0] = '\0';
+	while (fgets(line, sizeof line, f)) {
+		unsigned long lo, hi;
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 && strchr(line, '-') < strchr(line, ' '))
+			inside = (uintptr_t)addr >= lo && (uintptr_t)addr < hi;
+		else if (inside && strncmp(line, "VmFlags:", 8) == 0)
+			snprintf(flags, len, "%s", line + 8);
+	}
+	fclose(f);
+}
+
+/* RAM starts on a 2 MiB boundary, asks for huge pages, and keeps 4 KiB
+ * pages at each range's ends, where boot touches a few pages only. */
+static void test_alloc_huge_pages(void **state)
+{
+	struct guest_mem m;
+	char err[256], flags[256];
+
+	(void)state;
+	assert_int_equal(guest_mem_alloc(&m, 64 * MIB, err, sizeof err), 0);
+	assert_int_equal((uintptr_t)m.host % GUEST_MEM_HUGE_PAGE, 0);
+	vm_flags_at(m.host + 4 * MIB, flags, sizeof flags);
+	assert_contains(flags, " hg");
+	vm_flags_at(m.host, flags, sizeof flags);
+	assert_contains(flags, " nh");
+	vm_flags_at(m.host + 64 * MIB - 1, flags, sizeof flags);
+	assert_contains(flags, " nh");
+	guest_mem_free(&m);
+}
+
 static void test_alloc_fails(void **state)
 {
 	struct guest_mem m;
@@ -221,6 +259,7 @@ int main(void)
 		cmocka_unit_test(test_ptr_wrap),
 		cmocka_unit_test(test_ptr_hole),
 		cmocka_unit_test(test_ptr_exact_3g),
+		cmocka_unit_test(test_alloc_huge_pages),
 		cmocka_unit_test(test_alloc_5g),
 		cmocka_unit_test(test_alloc_fails),
 	};
