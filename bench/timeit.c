@@ -14,7 +14,9 @@
  *   default     one process; stdin, stdout /dev/null, stderr to DIR/NAME.err
  *               wall_ms (posix_spawn to wait4), user_ms, sys_ms, maxrss_kib
  *               (getrusage of the child: its VmHWM), and exits when its
- *               stderr says "exits=N" (kvmrun --stats, floor --stats)
+ *               stderr says "exits=N" (kvmrun --stats, floor --stats), intr
+ *               when it says "intr=N" (kvmrun --stats: KVM_RUNs a signal
+ *               ended, the halt watch's timer among them)
  *   -p COPIES   COPIES processes started at once; batch_ms from the first
  *               spawn to the last exit, failed (copies with a wrong status)
  *   -m BYTES    one process whose stdin and stdout are pipes: timeit writes
@@ -171,8 +173,9 @@ static void sample(const struct bench_case *c, int round, const char *metric, do
 		fprintf(out, "%s,%d,%s,%.4f\n", c->name, round, metric, v);
 }
 
-/* The exit counter a --stats run printed ("exits=N" in its stderr), or -1. */
-static double stats_exits(const struct bench_case *c)
+/* A counter a --stats run printed ("exits=N", "intr=N" in its stderr:
+ * field is "exits=", "intr="), or -1. */
+static double stats_counter(const struct bench_case *c, const char *field)
 {
 	char buf[4096];
 	FILE *f = fopen(err_path(c, "err"), "r");
@@ -181,8 +184,8 @@ static double stats_exits(const struct bench_case *c)
 	if (f)
 		fclose(f);
 	buf[n] = 0;
-	const char *p = strstr(buf, "exits=");
-	return p ? strtod(p + 6, NULL) : -1;
+	const char *p = strstr(buf, field);
+	return p ? strtod(p + strlen(field), NULL) : -1;
 }
 
 static void run_once(const struct bench_case *c, int round)
@@ -201,9 +204,11 @@ static void run_once(const struct bench_case *c, int round)
 	sample(c, round, "user_ms", (double)ru.ru_utime.tv_sec * 1e3 + ru.ru_utime.tv_usec / 1e3);
 	sample(c, round, "sys_ms", (double)ru.ru_stime.tv_sec * 1e3 + ru.ru_stime.tv_usec / 1e3);
 	sample(c, round, "maxrss_kib", (double)ru.ru_maxrss);
-	double exits = stats_exits(c);
+	double exits = stats_counter(c, "exits="), intr = stats_counter(c, "intr=");
 	if (exits >= 0)
 		sample(c, round, "exits", exits);
+	if (intr >= 0)
+		sample(c, round, "intr", intr);
 }
 
 static void run_parallel(const struct bench_case *c, int round, int copies)
