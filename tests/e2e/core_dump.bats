@@ -6,12 +6,6 @@
 load helpers
 
 PROGRAMS="$O/tests/programs"
-SOURCE="$ROOT/tests/guests/crash.c"
-
-line_of() {
-	grep -n "CRASH HERE: $1 \*/" "$SOURCE" | cut -d: -f1
-}
-
 # dump GUEST KIND STATUS: crash it with --dumpcore; sets $core.
 dump() {
 	local guest=$1 kind=$2 want=$3
@@ -31,7 +25,7 @@ assert_gdb_shows() {
 	run gdb -nx -batch -ex bt -ex 'info registers pc' "$guest" "$core"
 	echo "$output"
 	[[ "$output" == *"Program terminated with signal $signal"* ]]
-	[[ "$output" =~ \#0\ +(0x[0-9a-f]+\ in\ )?$function\ \(.*\)\ at\ .*crash\.c:$(line_of "$kind") ]]
+	[[ "$output" =~ \#0\ +(0x[0-9a-f]+\ in\ )?$function\ \(.*\)\ at\ .*crash\.c:$(crash_line "$kind") ]]
 	[[ "$output" =~ \#[1-9]\ +0x[0-9a-f]+\ in\ main\ \( ]]
 	rm -f "$core"
 }

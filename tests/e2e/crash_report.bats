@@ -9,13 +9,6 @@
 load helpers
 
 PROGRAMS="$O/tests/programs"
-SOURCE="$ROOT/tests/guests/crash.c"
-
-# The source line of a crash kind.
-line_of() {
-	grep -n "CRASH HERE: $1 \*/" "$SOURCE" | cut -d: -f1
-}
-
 # crash GUEST KIND [kvmrun options]: run it; it has printed what it does.
 crash() {
 	local guest=$1 kind=$2
@@ -29,7 +22,7 @@ crash() {
 assert_crash_at() {
 	local what=$1 function=$2 kind=$3
 	assert_stderr_has "kvmrun: guest crashed: $what in $function+0x"
-	assert_stderr_has "(crash.c:$(line_of "$kind"))"
+	assert_stderr_has "(crash.c:$(crash_line "$kind"))"
 	assert_stderr_has "kvmrun:   #0  0x"
 	assert_stderr_has "kvmrun:   rip=0x"
 }

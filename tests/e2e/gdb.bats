@@ -7,11 +7,6 @@
 load helpers
 
 PROGRAMS="$O/tests/programs"
-SOURCE="$ROOT/tests/guests/crash.c"
-
-line_of() {
-	grep -n "CRASH HERE: $1 \*/" "$SOURCE" | cut -d: -f1
-}
 
 # start_guest GUEST ARGS...: kvmrun waiting for gdb on a UNIX socket, in
 # the background; sets $sock and $pid.
@@ -73,7 +68,7 @@ finish_guest() {
 		start_guest "$GUESTS/crash$bits.elf" null-write
 		gdb_batch "$GUESTS/crash$bits.elf" continue bt 'print p' kill
 		[[ "$output" == *"Program received signal SIGSEGV, Segmentation fault."* ]]
-		[[ "$output" =~ store_result\ \(p=0x0.*\)\ at\ .*crash\.c:$(line_of null-write) ]]
+		[[ "$output" =~ store_result\ \(p=0x0.*\)\ at\ .*crash\.c:$(crash_line null-write) ]]
 		[[ "$output" =~ \#[12]\ +0x[0-9a-f]+\ in\ main\ \( ]]
 		[[ "$output" == *'$1 = '*'0x0'* ]]
 		finish_guest 139
@@ -88,7 +83,7 @@ finish_guest() {
 		gdb_batch "$PROGRAMS/crash-$flavour" 'break divide' continue 'info args' continue
 		[[ "$output" == *"Breakpoint 1, divide ("*"crash.c:"* ]] || { echo "$flavour"; return 1; }
 		[[ "$output" == *"Program received signal SIGFPE, Arithmetic exception."* ]]
-		[[ "$output" =~ divide\ \(.*\)\ at\ .*crash\.c:$(line_of divide) ]]
+		[[ "$output" =~ divide\ \(.*\)\ at\ .*crash\.c:$(crash_line divide) ]]
 		finish_guest 136
 	done
 }

@@ -76,3 +76,9 @@ check_clocks() {
 	t=${output#wallclock: }
 	[[ $t -ge $((before - 1)) && $t -le $((after + 1)) ]] || { echo "wall clock $t, host $before-$after"; return 1; }
 }
+
+# crash_line KIND: the line of tests/guests/crash.c marked "CRASH HERE: KIND",
+# where that crash happens (crash_report.bats, core_dump.bats, gdb.bats).
+crash_line() {
+	grep -n "CRASH HERE: $1 \*/" "$ROOT/tests/guests/crash.c" | cut -d: -f1
+}
