@@ -6,6 +6,7 @@
 load helpers
 
 PROGRAMS="$O/tests/programs"
+
 # dump GUEST KIND STATUS: crash it with --dumpcore; sets $core.
 dump() {
 	local guest=$1 kind=$2 want=$3

@@ -9,6 +9,7 @@
 load helpers
 
 PROGRAMS="$O/tests/programs"
+
 # crash GUEST KIND [kvmrun options]: run it; it has printed what it does.
 crash() {
 	local guest=$1 kind=$2
