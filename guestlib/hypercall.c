@@ -1,10 +1,11 @@
 /* Hypercalls, every one the guest makes (include/kvmrun/hypercall.h):
- * the early console, the wait for input, exit. */
+ * the early console, the trace output, the wait for input, exit. */
 #include <kvmrun/guest.h>
 
 #include "port_io.h"
 
-void kvmrun_debug_write(const void *data, size_t len)
+/* Bytes to kvmrun through a write port (struct kvmrun_debug_write). */
+static void port_write(uint16_t port, const void *data, size_t len)
 {
 	const char *p = data;
 
@@ -15,10 +16,20 @@ void kvmrun_debug_write(const void *data, size_t len)
 			.data = (uintptr_t)p,
 			.len = (uint32_t)chunk,
 		};
-		outl(KVMRUN_PORT_DEBUG_WRITE, (uint32_t)(uintptr_t)&req);
+		outl(port, (uint32_t)(uintptr_t)&req);
 		p += chunk;
 		len -= chunk;
 	}
+}
+
+void kvmrun_debug_write(const void *data, size_t len)
+{
+	port_write(KVMRUN_PORT_DEBUG_WRITE, data, len);
+}
+
+void kvmrun_trace_write(const void *data, size_t len)
+{
+	port_write(KVMRUN_PORT_TRACE_WRITE, data, len);
 }
 
 void kvmrun_wait_for_input(void)

@@ -18,6 +18,7 @@
 #include "ioapic.h"
 #include "stats.h"
 #include "stop_request.h"
+#include "trace_out.h"
 
 static uint64_t guest_rip(const struct vm *vm)
 {
@@ -164,7 +165,7 @@ static void trace_exit(const struct vm *vm, int rc, int run_errno)
 	uint64_t us = stats_microseconds(stats_tsc() - origin);
 
 	exit_trace_format(line, sizeof line, us, rc, run_errno, vm->run, vm->run_size, guest_rip(vm));
-	diag("%s", line);
+	trace_out_line(line);
 }
 
 /* KVM_RUN, timed for --stats: the cycles inside it are the guest's. */

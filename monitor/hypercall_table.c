@@ -9,6 +9,7 @@
 #include "crash_report.h"
 #include "diag.h"
 #include "stats.h"
+#include "trace_out.h"
 
 static enum hypercall_result exit_guest(const struct hypercall_ctx *ctx, uint32_t value,
 					char *err, size_t errlen)
@@ -19,31 +20,58 @@ static enum hypercall_result exit_guest(const struct hypercall_ctx *ctx, uint32_
 	return HC_EXIT;
 }
 
-/* value: the guest-physical address of a struct kvmrun_debug_write. */
-static enum hypercall_result debug_write(const struct hypercall_ctx *ctx, uint32_t value,
-					 char *err, size_t errlen)
+/* The bytes a struct kvmrun_debug_write at value describes, each address
+ * checked; what names the hypercall in the error. */
+static const void *write_request(const struct hypercall_ctx *ctx, uint32_t value, const char *what,
+				 uint32_t *len, char *err, size_t errlen)
 {
 	struct kvmrun_debug_write req;
 	const void *desc = guest_mem_ptr(ctx->mem, value, sizeof req);
 
 	if (!desc) {
-		diag_set(err, errlen, "debug write: request at 0x%x is not in guest RAM", value);
-		return HC_BAD_REQUEST;
+		diag_set(err, errlen, "%s: request at 0x%x is not in guest RAM", what, value);
+		return NULL;
 	}
 	memcpy(&req, desc, sizeof req); /* one copy: the guest cannot change it under us */
 	if (req.len > KVMRUN_DEBUG_WRITE_MAX) {
-		diag_set(err, errlen, "debug write: length %u exceeds the limit %u", req.len,
+		diag_set(err, errlen, "%s: length %u exceeds the limit %u", what, req.len,
 			 KVMRUN_DEBUG_WRITE_MAX);
-		return HC_BAD_REQUEST;
+		return NULL;
 	}
 	const void *bytes = guest_mem_ptr(ctx->mem, req.data, req.len);
 	if (!bytes) {
-		diag_set(err, errlen, "debug write: buffer [0x%llx, +%u) is not in guest RAM",
+		diag_set(err, errlen, "%s: buffer [0x%llx, +%u) is not in guest RAM", what,
 			 (unsigned long long)req.data, req.len);
-		return HC_BAD_REQUEST;
+		return NULL;
 	}
-	console_out_write(bytes, req.len);
-	stats.console_out_bytes += req.len;
+	*len = req.len;
+	return bytes;
+}
+
+/* value: the guest-physical address of a struct kvmrun_debug_write. */
+static enum hypercall_result debug_write(const struct hypercall_ctx *ctx, uint32_t value,
+					 char *err, size_t errlen)
+{
+	uint32_t len;
+	const void *bytes = write_request(ctx, value, "debug write", &len, err, errlen);
+
+	if (!bytes)
+		return HC_BAD_REQUEST;
+	console_out_write(bytes, len);
+	stats.console_out_bytes += len;
+	return HC_CONTINUE;
+}
+
+/* The same, for the trace output (trace_out.h). */
+static enum hypercall_result trace_write(const struct hypercall_ctx *ctx, uint32_t value,
+					 char *err, size_t errlen)
+{
+	uint32_t len;
+	const void *bytes = write_request(ctx, value, "trace write", &len, err, errlen);
+
+	if (!bytes)
+		return HC_BAD_REQUEST;
+	trace_out_bytes(bytes, len);
 	return HC_CONTINUE;
 }
 
@@ -123,6 +151,7 @@ static const struct hypercall {
 	{ KVMRUN_PORT_DEBUG_WRITE, debug_write },
 	{ KVMRUN_PORT_WAIT, wait_for_input },
 	{ KVMRUN_PORT_CRASH, guest_crash },
+	{ KVMRUN_PORT_TRACE_WRITE, trace_write },
 };
 
 enum hypercall_result hypercall_handle(const struct hypercall_ctx *ctx, const struct io_access *io,

@@ -25,6 +25,7 @@
 #include "seccomp_filter.h"
 #include "stats.h"
 #include "stop_request.h"
+#include "trace_out.h"
 #include "virtio/device_table.h"
 #include "vm.h"
 
@@ -162,6 +163,8 @@ static int lock_down(struct vm *vm, const struct options *opts, char *err, size_
 	    halt_watch_start(err, errlen) < 0 ||
 	    input_watch_start(STDIN_FILENO, vm->run, err, errlen) < 0)
 		return -1;
+	if (opts->trace_file && trace_out_open(opts->trace_file, err, errlen) < 0)
+		return -1;
 	/* --gdb: connected before the guest runs and the filter goes on. */
 	static struct gdb_stub gdb;
 	if (opts->gdb) {
@@ -186,7 +189,8 @@ static int lock_down(struct vm *vm, const struct options *opts, char *err, size_
 	struct filter_fds fds = { .vm_fd = vm->vm_fd, .vcpu_fd = vm->vcpu_fd,
 				  .core_dir_fd = vm->core ? vm->core->dir_fd : -1,
 				  .core_file_fd = vm->core ? vm->core->file_fd : -1,
-				  .gdb_fd = vm->gdb ? vm->gdb->fd : -1 };
+				  .gdb_fd = vm->gdb ? vm->gdb->fd : -1,
+				  .trace_fd = trace_out_fd() };
 	return filter_lock_down(&fds, err, errlen);
 }
 

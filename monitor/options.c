@@ -39,6 +39,8 @@ const char options_usage[] =
 	"  --trace=syscalls  print a line on stderr for every system call the app\n"
 	"                 makes, with its arguments and result, as strace does\n"
 	"                 (--trace=exits,syscalls: both)\n"
+	"  --trace-file=FILE  write the trace to FILE (created or truncated), not\n"
+	"                 to stderr, which keeps the app's standard error alone\n"
 	"  --timeout=DURATION  stop the guest after DURATION of wall-clock time\n"
 	"                 (N, Ns, Nms, Nm, Nh; fractions allowed, rounded up to\n"
 	"                 the next nanosecond; 0: no limit; N alone is seconds)\n"
@@ -337,6 +339,14 @@ enum options_result options_parse(int argc, char **argv, struct options *opts,
 			opts->trace = 1;
 			continue;
 		}
+		if (strncmp(arg, "--trace-file=", 13) == 0) {
+			if (!arg[13]) {
+				diag_set(err, errlen, "bad --trace-file: no file (--trace-file=FILE)");
+				return OPTIONS_ERROR;
+			}
+			opts->trace_file = arg + 13;
+			continue;
+		}
 		if (strncmp(arg, "--trace=", 8) == 0) {
 			if (parse_trace(arg + 8, opts, err, errlen) < 0)
 				return OPTIONS_ERROR;
@@ -360,6 +370,11 @@ enum options_result options_parse(int argc, char **argv, struct options *opts,
 	}
 	if (i >= argc) {
 		diag_set(err, errlen, "no app given (see kvmrun --help)");
+		return OPTIONS_ERROR;
+	}
+	if (opts->trace_file && !opts->trace && !opts->trace_syscalls) {
+		diag_set(err, errlen, "bad --trace-file: nothing to trace (add --trace=exits or "
+			 "--trace=syscalls)");
 		return OPTIONS_ERROR;
 	}
 	opts->app_path = argv[i];

@@ -23,6 +23,7 @@ struct options {
 	int stats;         /* --stats: print the counters of stats.h at exit */
 	int trace;         /* --trace: a line per VM exit on stderr (exit_trace.h) */
 	int trace_syscalls; /* --trace=syscalls: the runtime's line per system call */
+	const char *trace_file; /* --trace-file=FILE: the trace there, not on stderr */
 	const char *dumpcore_dir; /* --dumpcore=DIR: a core file there at a crash */
 	const char *gdb;   /* --gdb=PORT or PATH: wait for GDB there (gdb_stub.h) */
 	int cpu;           /* --cpu=N: the host CPU the vCPU runs on; -1 for any */

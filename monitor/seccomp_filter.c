@@ -82,6 +82,11 @@ const struct filter_rule filter_gdb_rules[] = {
 };
 const size_t filter_gdb_rule_count = sizeof filter_gdb_rules / sizeof filter_gdb_rules[0];
 
+const struct filter_rule filter_trace_rules[] = {
+	{ "write", "--trace-file's fd", "the trace (trace_out.c)", SCMP_SYS(write), { FD(TRACE_FD, 0) } },
+};
+const size_t filter_trace_rule_count = sizeof filter_trace_rules / sizeof filter_trace_rules[0];
+
 const struct filter_refusal filter_refusals[] = {
 	{ "brk", SCMP_SYS(brk), ENOMEM, "a crash report's symbol lookup (libdw) past its reserved heap "
 	  "(guest_symbols.c) gets no memory (ENOMEM) rather than reaching the SIGSYS report" },
@@ -157,6 +162,7 @@ static uint32_t arg_value(const struct filter_arg *arg, const struct filter_fds 
 	case FILTER_ARG_CORE_DIR_FD: return (uint32_t)fds->core_dir_fd;
 	case FILTER_ARG_CORE_FILE_FD: return (uint32_t)fds->core_file_fd;
 	case FILTER_ARG_GDB_FD: return (uint32_t)fds->gdb_fd;
+	case FILTER_ARG_TRACE_FD: return (uint32_t)fds->trace_fd;
 	default: return arg->value;
 	}
 }
@@ -190,6 +196,8 @@ static int add_rules(scmp_filter_ctx ctx, const struct filter_fds *fds)
 		rc |= add_table(ctx, filter_core_rules, filter_core_rule_count, fds);
 	if (fds->gdb_fd > STDERR_FILENO)
 		rc |= add_table(ctx, filter_gdb_rules, filter_gdb_rule_count, fds);
+	if (fds->trace_fd > STDERR_FILENO)
+		rc |= add_table(ctx, filter_trace_rules, filter_trace_rule_count, fds);
 #ifdef __SANITIZE_ADDRESS__
 	/* The ASan/UBSan test build only: the sanitizer runtime takes down its
 	 * alternate signal stack at exit, and its allocator maps memory of its

@@ -16,6 +16,7 @@ struct filter_fds {
 	int core_dir_fd;  /* --dumpcore's directory (core_dump.h); -1 without it */
 	int core_file_fd; /* the descriptor the core file will get there */
 	int gdb_fd;       /* --gdb's connection (gdb_stub.h); -1 without it */
+	int trace_fd;     /* --trace-file's file (trace_out.h); 2 or -1 without it */
 };
 
 /* An argument a rule pins: a constant, or one of the descriptors kvmrun
@@ -23,7 +24,7 @@ struct filter_fds {
  * SCMP_CMP32 does. */
 enum filter_arg_kind {
 	FILTER_ARG_NONE, FILTER_ARG_CONST, FILTER_ARG_VCPU_FD, FILTER_ARG_VM_FD,
-	FILTER_ARG_CORE_DIR_FD, FILTER_ARG_CORE_FILE_FD, FILTER_ARG_GDB_FD,
+	FILTER_ARG_CORE_DIR_FD, FILTER_ARG_CORE_FILE_FD, FILTER_ARG_GDB_FD, FILTER_ARG_TRACE_FD,
 };
 struct filter_arg {
 	enum filter_arg_kind kind;
@@ -52,6 +53,10 @@ extern const size_t filter_core_rule_count;
  * the stub reads and sets. A normal run's filter has none of these. */
 extern const struct filter_rule filter_gdb_rules[];
 extern const size_t filter_gdb_rule_count;
+
+/* What a --trace-file run allows besides: writing its trace. */
+extern const struct filter_rule filter_trace_rules[];
+extern const size_t filter_trace_rule_count;
 
 /* A system call answered with an error instead of the SIGSYS report:
  * refused, not allowed. */

@@ -1,7 +1,8 @@
 /* --trace=syscalls: the line for each system call (trace.h). */
 #include "syscall/trace.h"
 
-#include "console_io.h"
+#include <kvmrun/guest.h>
+
 #include "text_line.h"
 
 int syscall_tracing;
@@ -167,7 +168,7 @@ static void trace_line(const struct syscall_frame *frame, const char *name, cons
 	size_t n = syscall_trace_format(buf, sizeof buf - 1, uptime_ns(), frame, name, shape, result);
 
 	buf[n++] = '\n';
-	console_write_stderr(buf, n);
+	kvmrun_trace_write(buf, n);
 }
 
 long syscall_traced(const struct syscall_frame *frame, syscall_handler handler,

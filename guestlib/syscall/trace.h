@@ -1,5 +1,7 @@
-/* --trace=syscalls: a line on kvmrun's standard error for every system
- * call the app makes, after the runtime served it, as strace shows it:
+/* --trace=syscalls: a line in kvmrun's trace output (its standard error,
+ * or --trace-file; the trace hypercall, apart from the app's own standard
+ * error) for every system call the app makes, after the runtime served
+ * it, as strace shows it:
  *
  *   kvmrun: trace: 0.001234 syscall write(1, "hello\n", 6) = 6
  *   kvmrun: trace: 0.001301 syscall readlink("/proc/self/cwd", 0xfffcc50, 4096) = -1 ENOENT

@@ -32,6 +32,13 @@
  * for SIGSEGV, 132 SIGILL, 136 SIGFPE, 133 SIGTRAP, 135 SIGBUS). */
 #define KVMRUN_PORT_CRASH 0x0503u
 
+/* outl(gpa, KVMRUN_PORT_TRACE_WRITE): the guest runtime's trace output
+ * (--trace=syscalls' lines), a struct kvmrun_debug_write as for
+ * KVMRUN_PORT_DEBUG_WRITE. kvmrun writes the bytes where its own trace
+ * lines go (standard error, or --trace-file), apart from the app's
+ * standard error. */
+#define KVMRUN_PORT_TRACE_WRITE 0x0504u
+
 /* Largest len a single debug write accepts. */
 #define KVMRUN_DEBUG_WRITE_MAX (1u << 20)
 

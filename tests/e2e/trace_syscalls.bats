@@ -101,7 +101,30 @@ assert_trace_lines_well_formed() {
 	assert_status 0
 	[[ "$stderr" == *"kvmrun: trace: "*" syscall writev("* ]]
 	[[ "$stderr" == *"kvmrun: trace: "*" io out port=0x500 size=4 value=0x0 rip="* ]]
-	# The guest's lines are said through the standard-error console: an
-	# MMIO write (its notification) follows each.
-	grep -A1 ' syscall writev(' <<<"$stderr" | grep -q ' mmio write addr='
+	# In the order things happened: the console's notification (an MMIO
+	# write) of the app's write, then the runtime's line for the call, which
+	# came through the trace hypercall (its exit traced after it).
+	grep -B1 ' syscall writev(' <<<"$stderr" | grep -q ' mmio write addr='
+	grep -A1 ' syscall writev(' <<<"$stderr" | grep -q ' io out port=0x504 size=4 '
+}
+
+@test "--trace-file: both kinds of line in the file, the app's standard error alone on stderr" {
+	local file="$BATS_TEST_TMPDIR/trace.txt"
+	for bits in 32 64; do
+		kvmrun --trace=exits,syscalls --trace-file="$file" "$GUESTS/libc$bits.elf" stdio
+		assert_status 0
+		[[ "$stderr" == $'err: one\nerr: 2.500' ]] || { echo "stderr: $stderr"; return 1; }
+		grep -q ' syscall writev(2, ' "$file"
+		grep -q ' io out port=0x500 size=4 value=0x0 rip=' "$file"
+		[[ "$(grep ' syscall ' "$file" | tail -1)" == *" syscall exit_group(0) = ?" ]]
+		local lines
+		lines=$(grep -c '^kvmrun: trace: ' "$file")
+		[[ $lines -eq $(wc -l <"$file") ]] # nothing else in it
+	done
+	kvmrun --trace-file="$file" "$GUESTS/libc64.elf" stdio
+	assert_status 125
+	[[ "$stderr" == "kvmrun: bad --trace-file: nothing to trace (add --trace=exits or --trace=syscalls)" ]]
+	kvmrun --trace --trace-file="$BATS_TEST_TMPDIR/missing/trace.txt" "$GUESTS/libc64.elf" stdio
+	assert_status 125
+	[[ "$stderr" == "kvmrun: --trace-file: $BATS_TEST_TMPDIR/missing/trace.txt: No such file or directory" ]]
 }

@@ -185,7 +185,7 @@ static void test_man_page_options(void **state)
 	for (const char *tp = strstr(section, "\n.TP\n"); tp; tp = strstr(tp + 1, "\n.TP\n"))
 		in_man++;
 	assert_true(in_usage >= 7);
-	assert_int_equal(in_man, 12); /* -h, --help is one entry, and so are --trace and --gdb's pairs */
+	assert_int_equal(in_man, 13); /* -h, --help is one entry, and so are --trace and --gdb's pairs */
 	assert_int_equal(in_usage, in_man + 3);
 	free(section);
 	free(code);
@@ -248,6 +248,8 @@ static void test_filter_tables(void **state)
 		want[w++] = filter_rules[i].call;
 	for (size_t i = 0; i < filter_core_rule_count; i++)
 		want[w++] = filter_core_rules[i].call;
+	for (size_t i = 0; i < filter_trace_rule_count; i++)
+		want[w++] = filter_trace_rules[i].call;
 	for (size_t i = 0; i < filter_gdb_rule_count; i++)
 		want[w++] = filter_gdb_rules[i].call;
 	for (size_t i = 0; i < filter_refusal_count; i++)

@@ -97,6 +97,9 @@ static void test_trace_option(void **state)
 	char *empty[] = { "kvmrun", "--trace=", "app.elf" };
 	char *trailing[] = { "kvmrun", "--trace=exits,", "app.elf" };
 	char *none[] = { "kvmrun", "app.elf", "--trace" };
+	char *file[] = { "kvmrun", "--trace-file=t.txt", "--trace=syscalls", "app.elf" };
+	char *file_only[] = { "kvmrun", "--trace-file=t.txt", "app.elf" };
+	char *file_empty[] = { "kvmrun", "--trace", "--trace-file=", "app.elf" };
 
 	(void)state;
 	assert_int_equal(options_parse(3, plain, &opts, err, sizeof err), OPTIONS_RUN);
@@ -120,6 +123,14 @@ static void test_trace_option(void **state)
 	assert_int_equal(options_parse(3, none, &opts, err, sizeof err), OPTIONS_RUN);
 	assert_false(opts.trace);
 	assert_false(opts.trace_syscalls);
+	assert_null(opts.trace_file);
+	/* --trace-file: where, with something to trace. */
+	assert_int_equal(options_parse(4, file, &opts, err, sizeof err), OPTIONS_RUN);
+	assert_string_equal(opts.trace_file, "t.txt");
+	assert_int_equal(options_parse(3, file_only, &opts, err, sizeof err), OPTIONS_ERROR);
+	assert_string_equal(err, "bad --trace-file: nothing to trace (add --trace=exits or --trace=syscalls)");
+	assert_int_equal(options_parse(4, file_empty, &opts, err, sizeof err), OPTIONS_ERROR);
+	assert_string_equal(err, "bad --trace-file: no file (--trace-file=FILE)");
 }
 
 int main(void)

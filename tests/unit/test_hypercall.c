@@ -10,6 +10,7 @@
 #include <kvmrun/hypercall.h>
 
 #include "../../monitor/hypercall_table.h"
+#include "../../monitor/trace_out.h"
 
 #define ERRLEN 256
 
@@ -196,6 +197,44 @@ static void test_debug_write(void **state)
 	assert_memory_equal(out, "tail!", 5);
 }
 
+/* Port 0x504: the same request, to the trace output (trace_out.h), here
+ * a file; not to stdout. */
+static void test_trace_write(void **state)
+{
+	static const char line[] = "kvmrun: trace: 0.000001 syscall getpid() = 1\n";
+	char path[] = "/tmp/kvmrun-trace-XXXXXX", err[ERRLEN], out[128];
+	size_t n;
+	int status = -12345;
+
+	(void)state;
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(trace_out_open(path, err, sizeof err), 0);
+	assert_true(trace_out_fd() > 2);
+	memcpy(guest_mem_ptr(&mem, 0x300000, sizeof line), line, sizeof line);
+	put_request(0x200000, 0x300000, sizeof line - 1);
+	struct capture c;
+	capture_start(&c);
+	assert_int_equal(outl(KVMRUN_PORT_TRACE_WRITE, 0x200000, &status, err), HC_CONTINUE);
+	assert_int_equal(capture_end(&c, out, sizeof out), 0); /* nothing on stdout */
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	n = fread(out, 1, sizeof out, f);
+	fclose(f);
+	assert_int_equal(n, sizeof line - 1);
+	assert_memory_equal(out, line, n);
+
+	put_request(0x200000, 64 * MIB - 4, 5);
+	assert_int_equal(outl(KVMRUN_PORT_TRACE_WRITE, 0x200000, &status, err), HC_BAD_REQUEST);
+	assert_contains(err, "trace write: buffer [0x3fffffc, +5) is not in guest RAM");
+	assert_int_equal(status, -12345);
+	unlink(path);
+
+	assert_int_equal(trace_out_open("/nonexistent/trace", err, sizeof err), -1);
+	assert_string_equal(err, "--trace-file: /nonexistent/trace: No such file or directory");
+}
+
 static void test_debug_write_max(void **state)
 {
 	char err[ERRLEN];
@@ -308,6 +347,7 @@ int main(void)
 		cmocka_unit_test(test_bad_access),
 		cmocka_unit_test(test_other_ports),
 		cmocka_unit_test(test_debug_write),
+		cmocka_unit_test(test_trace_write),
 		cmocka_unit_test(test_debug_write_max),
 		cmocka_unit_test(test_debug_write_zero_len),
 		cmocka_unit_test(test_debug_write_request_outside),

@@ -77,6 +77,7 @@ enum action {
 	GDB_CONNECTION_IO,
 	GDB_VCPU_IOCTLS,
 	GDB_GET_FPU,
+	TRACE_FILE_WRITE, /* with_trace: exit 7 when allowed */
 };
 
 struct outcome {
@@ -88,6 +89,7 @@ static int vm_fd, vcpu_fd, extra_fd;
 static const char *with_core; /* a directory: the child's filter is --dumpcore's */
 static int with_gdb;          /* the child's filter is --gdb's, with a socket pair */
 static int gdb_fd;
+static int with_trace, trace_fd; /* the child's filter is --trace-file's */
 static int core_dir_fd, core_file_fd;
 static int wake[2]; /* the parent ends a child's poll by writing here */
 
@@ -198,6 +200,7 @@ static void act(enum action a)
 		SYS(SYS_ioctl, vcpu_fd, KVM_SET_FPU, &fpu);
 		break;
 	}
+	case TRACE_FILE_WRITE: SYS(SYS_write, trace_fd, "x", 1); break;
 	case GDB_GET_FPU: {
 		struct kvm_fpu fpu;
 		SYS(SYS_ioctl, vcpu_fd, KVM_GET_FPU, &fpu);
@@ -234,7 +237,10 @@ static struct outcome run_locked_with(enum action a, void (*between)(pid_t child
 		vcpu_fd = open("/dev/null", O_RDWR);
 		extra_fd = open("/dev/null", O_RDWR);
 		struct filter_fds fds = { .vm_fd = vm_fd, .vcpu_fd = vcpu_fd, .core_dir_fd = -1,
-					  .core_file_fd = -1, .gdb_fd = -1 };
+					  .core_file_fd = -1, .gdb_fd = -1, .trace_fd = -1 };
+		trace_fd = open("/dev/null", O_WRONLY);
+		if (with_trace)
+			fds.trace_fd = trace_fd;
 		if (with_gdb) {
 			int pair[2];
 			socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, pair);
@@ -444,6 +450,18 @@ static void test_gdb_rules(void **state)
 		assert_true(strlen(filter_gdb_rules[i].why) > 0);
 }
 
+/* --trace-file's filter: writes to its file, nothing more. */
+static void test_trace_rules(void **state)
+{
+	(void)state;
+	with_trace = 1;
+	assert_allowed(TRACE_FILE_WRITE);
+	assert_killed(FORBIDDEN_WRITE_FD3, "write (1)");
+	with_trace = 0;
+	assert_killed(TRACE_FILE_WRITE, "write (1)");
+	assert_int_equal(filter_trace_rule_count, 1);
+}
+
 static void test_rule_count(void **state)
 {
 	(void)state;
@@ -466,6 +484,7 @@ int main(void)
 		cmocka_unit_test(test_rule_count),
 		cmocka_unit_test(test_core_rules),
 		cmocka_unit_test(test_gdb_rules),
+		cmocka_unit_test(test_trace_rules),
 	};
 	signal(SIGPIPE, SIG_IGN);
 	return cmocka_run_group_tests(tests, NULL, NULL);

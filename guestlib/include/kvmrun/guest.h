@@ -30,6 +30,10 @@ void *kvmrun_alloc(size_t size, size_t align);
 /* Write bytes on the early (hypercall) console, unbuffered. */
 void kvmrun_debug_write(const void *data, size_t len);
 
+/* Write bytes to kvmrun's trace output (--trace's destination), apart from
+ * the app's own output: the runtime's --trace=syscalls lines. */
+void kvmrun_trace_write(const void *data, size_t len);
+
 /* Sleep in the monitor until console input or its end arrives; returns at
  * once when the console has no receive buffers posted or input has ended. */
 void kvmrun_wait_for_input(void);
