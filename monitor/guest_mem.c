@@ -24,20 +24,24 @@ void guest_mem_layout(struct guest_mem *mem, uint64_t size)
 /* Transparent huge pages for guest RAM (KVM maps a guest's 2 MiB page
  * with one 2 MiB host page only where guest-physical and host-virtual
  * addresses agree modulo 2 MiB: the mapping is aligned for that). The
- * first and last 2 MiB of each range stay on 4 KiB pages: boot touches
- * only a few pages there (the kernel, page tables and start_info below;
- * the stack on top), which a 2 MiB page would make it zero whole. */
+ * first 16 MiB and the last 2 MiB of each range stay on 4 KiB pages: there
+ * a small guest touches a few pages here and there (the kernel, page
+ * tables, start_info, the runtime's first allocations and the program's
+ * heap below; the stack on top), which 2 MiB pages would make it zero and
+ * keep whole: 6 MiB more for apps/cat when all of RAM had them. */
+#define SMALL_PAGES_LOW (16ull << 20)
+
 static void ask_huge_pages(const struct guest_mem *mem)
 {
 	for (unsigned i = 0; i < mem->nranges; i++) {
 		const struct guest_ram_range *r = &mem->range[i];
 		uint8_t *start = mem->host + r->host_offset;
 
-		if (r->size <= 2 * GUEST_MEM_HUGE_PAGE)
+		if (r->size <= SMALL_PAGES_LOW + GUEST_MEM_HUGE_PAGE)
 			continue;
 		/* Advice only: a kernel without THP refuses it, and RAM works. */
 		(void)madvise(start, r->size, MADV_HUGEPAGE);
-		(void)madvise(start, GUEST_MEM_HUGE_PAGE, MADV_NOHUGEPAGE);
+		(void)madvise(start, SMALL_PAGES_LOW, MADV_NOHUGEPAGE);
 		(void)madvise(start + r->size - GUEST_MEM_HUGE_PAGE, GUEST_MEM_HUGE_PAGE, MADV_NOHUGEPAGE);
 	}
 }

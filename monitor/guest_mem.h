@@ -30,7 +30,7 @@ void guest_mem_layout(struct guest_mem *mem, uint64_t size);
 
 /* Map size bytes of lazily-populated anonymous memory, 2 MiB-aligned, on
  * transparent huge pages where the kernel has them (but for each range's
- * first and last 2 MiB). */
+ * first 16 MiB and last 2 MiB). */
 int guest_mem_alloc(struct guest_mem *mem, uint64_t size, char *err, size_t errlen);
 void guest_mem_free(struct guest_mem *mem);
 

@@ -217,7 +217,8 @@ static void vm_flags_at(const void *addr, char *flags, size_t len)
 }
 
 /* RAM starts on a 2 MiB boundary, asks for huge pages, and keeps 4 KiB
- * pages at each range's ends, where boot touches a few pages only. */
+ * pages at each range's ends (16 MiB below, 2 MiB on top), where a small
+ * guest touches a few pages only. */
 static void test_alloc_huge_pages(void **state)
 {
 	struct guest_mem m;
@@ -226,9 +227,13 @@ static void test_alloc_huge_pages(void **state)
 	(void)state;
 	assert_int_equal(guest_mem_alloc(&m, 64 * MIB, err, sizeof err), 0);
 	assert_int_equal((uintptr_t)m.host % GUEST_MEM_HUGE_PAGE, 0);
-	vm_flags_at(m.host + 4 * MIB, flags, sizeof flags);
+	vm_flags_at(m.host + 16 * MIB, flags, sizeof flags);
+	assert_contains(flags, " hg");
+	vm_flags_at(m.host + 62 * MIB - 1, flags, sizeof flags);
 	assert_contains(flags, " hg");
 	vm_flags_at(m.host, flags, sizeof flags);
+	assert_contains(flags, " nh");
+	vm_flags_at(m.host + 16 * MIB - 1, flags, sizeof flags);
 	assert_contains(flags, " nh");
 	vm_flags_at(m.host + 64 * MIB - 1, flags, sizeof flags);
 	assert_contains(flags, " nh");
