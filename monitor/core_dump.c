@@ -4,13 +4,16 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/landlock.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "diag.h"
 #include "guest_auxv.h"
+#include "stop_request.h"
 
 #define PAGE 4096u
 #define CORE_MAX_SEGMENTS 1024u
@@ -99,12 +102,14 @@ static unsigned find_segments(const struct core_state *s)
 		uint64_t size = range->size;
 		int new_range = 1;
 
-		if (s->bits == 32)
-			size = range->gpa >= (1ull << 32) ? 0
+		if (s->bits == 32) /* RAM a 32-bit guest can reach; at most 4 GiB of core, */
+			size = range->gpa >= (1ull << 32) ? 0 /* whose offsets ELF32 can hold */
 			       : range->gpa + size > (1ull << 32) ? (1ull << 32) - range->gpa : size;
 		for (uint64_t off = 0; off + PAGE <= size; off += PAGE) {
 			const uint8_t *p = s->mem->host + range->host_offset + off;
 			uint64_t gpa = range->gpa + off;
+			if ((off & ((256ull << 20) - 1)) == 0 && stop_requested())
+				return n; /* write_all says it was stopped */
 			if (page_is_zero(p))
 				continue;
 			struct segment *last = n ? &segments[n - 1] : NULL;
@@ -231,13 +236,19 @@ static uint8_t *write_elf_headers(const struct core_state *s, unsigned n, uint64
 	return headers + sizeof eh + (n + 1) * sizeof ph;
 }
 
+/* In steps of HOST_IO_STEP_MAX with a stop request honoured between them:
+ * a core of all of a large guest's RAM must not hold kvmrun past
+ * --timeout or a signal (stop_request.h). */
 static int write_all(int fd, const void *buf, uint64_t len, char *err, size_t errlen)
 {
 	const uint8_t *p = buf;
 
 	while (len) {
-		/* write(2) moves at most about 2 GiB at once. */
-		ssize_t n = write(fd, p, len < (1u << 30) ? len : (1u << 30));
+		if (stop_requested()) {
+			diag_set(err, errlen, "cannot write the core file: stopped before its end");
+			return -1;
+		}
+		ssize_t n = write(fd, p, host_io_step(len));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
@@ -275,6 +286,33 @@ int core_dump_write(int fd, const struct core_state *s, char *err, size_t errlen
 	return 0;
 }
 
+/* Landlock (Documentation/userspace-api/landlock.rst): from here on, this
+ * process creates regular files beneath DIR only. The seccomp rule pins
+ * openat's directory descriptor and flags, but not its path, which could
+ * be absolute or climb out with ".."; Landlock checks where the file
+ * lands. 1 when on, 0 when the kernel has no Landlock, -1 on failure. */
+static int confine_to_dir(int dir_fd)
+{
+	struct landlock_ruleset_attr attr = { .handled_access_fs = LANDLOCK_ACCESS_FS_MAKE_REG };
+	struct landlock_path_beneath_attr beneath = {
+		.allowed_access = LANDLOCK_ACCESS_FS_MAKE_REG, .parent_fd = dir_fd,
+	};
+	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
+
+	if (abi < 1)
+		return (errno == ENOSYS || errno == EOPNOTSUPP) ? 0 : -1;
+	int ruleset = (int)syscall(SYS_landlock_create_ruleset, &attr, sizeof attr, 0);
+	if (ruleset < 0)
+		return -1;
+	int rc = syscall(SYS_landlock_add_rule, ruleset, LANDLOCK_RULE_PATH_BENEATH, &beneath, 0) < 0 ||
+		 prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+		 syscall(SYS_landlock_restrict_self, ruleset, 0) < 0 ? -1 : 1;
+	int saved = errno;
+	close(ruleset);
+	errno = saved;
+	return rc;
+}
+
 int core_dump_prepare(struct core_dump *cd, const char *dir, int app_argc, char *const app_argv[],
 		      char *err, size_t errlen)
 {
@@ -288,6 +326,20 @@ int core_dump_prepare(struct core_dump *cd, const char *dir, int app_argc, char 
 	if (faccessat(cd->dir_fd, ".", W_OK | X_OK, AT_EACCESS) < 0) {
 		diag_set(err, errlen, "--dumpcore: %s: cannot create files there: %s", dir,
 			 strerror(errno));
+		close(cd->dir_fd);
+		cd->dir_fd = -1;
+		return -1;
+	}
+	switch (confine_to_dir(cd->dir_fd)) {
+	case 1:
+		break;
+	case 0:
+		diag("warning: --dumpcore: this kernel has no Landlock: the seccomp filter alone "
+		     "lets kvmrun create new files, not only in %s", dir);
+		break;
+	default:
+		diag_set(err, errlen, "--dumpcore: %s: cannot confine file creation to it (Landlock): %s",
+			 dir, strerror(errno));
 		close(cd->dir_fd);
 		cd->dir_fd = -1;
 		return -1;

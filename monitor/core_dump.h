@@ -16,7 +16,10 @@
  * than a normal run's (seccomp_filter.c): openat on DIR's descriptor with
  * exactly the flags core_dump_save uses (create a new file, never open an
  * existing one), and write on the one descriptor that openat returns,
- * which is known in advance (the lowest free one). */
+ * which is known in advance (the lowest free one). seccomp cannot check
+ * openat's path, which could be absolute or climb out with "..": Landlock
+ * (where the kernel has it) keeps the process to creating files beneath
+ * DIR from core_dump_prepare() on. */
 #ifndef KVMRUN_CORE_DUMP_H
 #define KVMRUN_CORE_DUMP_H
 

@@ -67,8 +67,14 @@ static enum hypercall_result trace_write(const struct hypercall_ctx *ctx, uint32
 					 char *err, size_t errlen)
 {
 	uint32_t len;
-	const void *bytes = write_request(ctx, value, "trace write", &len, err, errlen);
+	const void *bytes;
 
+	if (!trace_out_guest_allowed()) {
+		diag_set(err, errlen, "trace write: kvmrun was not asked for the guest's trace "
+			 "(--trace=syscalls)");
+		return HC_BAD_REQUEST;
+	}
+	bytes = write_request(ctx, value, "trace write", &len, err, errlen);
 	if (!bytes)
 		return HC_BAD_REQUEST;
 	trace_out_bytes(bytes, len);

@@ -87,8 +87,10 @@ static int prepare_guest(struct vm *vm, const struct boot_image *b, const struct
 	    start_info_add_env(&vm->mem, opts->envc, opts->env, err, errlen) < 0 ||
 	    read_host(vm, &host, err, errlen) < 0)
 		return -1;
-	if (opts->trace_syscalls)
+	if (opts->trace_syscalls) {
 		host.trace |= KVMRUN_TRACE_SYSCALLS;
+		trace_out_allow_guest();
+	}
 	start_info_add_host(&vm->mem, &host);
 	stats.tsc_khz = host.tsc_khz;
 	stats.timing = opts->stats || opts->trace; /* --trace's times start at the first run */

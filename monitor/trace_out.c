@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "console_out.h"
 #include "diag.h"
 
 static int fd = STDERR_FILENO;
@@ -27,20 +28,24 @@ int trace_out_fd(void)
 	return fd;
 }
 
-/* A trace that cannot be written is dropped, not fatal: the guest runs on. */
+static int guest_lines;
+
+void trace_out_allow_guest(void)
+{
+	guest_lines = 1;
+}
+
+int trace_out_guest_allowed(void)
+{
+	return guest_lines;
+}
+
+/* As the guest's output is written (console_out.h): in steps, a stop
+ * request honoured between them, a reader that went away dropped, any
+ * other failure a stop with the reason. */
 void trace_out_bytes(const void *data, size_t len)
 {
-	const char *p = data;
-
-	while (len) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;
-		p += n;
-		len -= (size_t)n;
-	}
+	console_out_write_fd(fd, data, len);
 }
 
 void trace_out_line(const char *line)

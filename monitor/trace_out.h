@@ -16,7 +16,13 @@ int trace_out_fd(void);
 /* A line from the monitor, without its newline: "kvmrun: " and line. */
 void trace_out_line(const char *line);
 
-/* Bytes from the guest, as they are. */
+/* Bytes from the guest, as they are; written as the guest's output is
+ * (console_out.h: bounded steps, a stop request honoured between them). */
 void trace_out_bytes(const void *data, size_t len);
+
+/* Whether the guest's runtime was asked for trace lines (--trace=syscalls):
+ * the trace hypercall is refused otherwise. */
+void trace_out_allow_guest(void);
+int trace_out_guest_allowed(void);
 
 #endif

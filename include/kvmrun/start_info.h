@@ -65,8 +65,8 @@ struct kvmrun_program {
 	uint32_t phent;     /* AT_PHENT: the size of one program header */
 };
 
-/* start_info.trace: what the runtime reports on kvmrun's standard error
- * as the app runs. KVMRUN_TRACE_SYSCALLS (kvmrun --trace=syscalls): a line
+/* start_info.trace: what the runtime reports to kvmrun's trace output
+ * (the trace hypercall: standard error, or --trace-file) as the app runs. KVMRUN_TRACE_SYSCALLS (kvmrun --trace=syscalls): a line
  * per system call, its arguments and result, as strace prints them
  * (guestlib/syscall/trace.c). A runtime built before this field read it as
  * reserved and zero, and traces nothing. */

@@ -5,12 +5,15 @@
  * file made only as a new file in the directory given. */
 #include "unit.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../../monitor/core_dump.h"
@@ -244,15 +247,13 @@ static void test_segments_merged_and_bounded(void **state)
 	close(fd);
 }
 
-static void test_prepare_and_save(void **state)
+/* In a child: core_dump_prepare() confines the process (Landlock). */
+static void prepare_and_save(const char *dir)
 {
-	char dir[] = "/tmp/kvmrun-core-XXXXXX";
 	char err[ERRLEN] = "";
 	char *argv[] = { "/path/to/app.elf", "one", "two" };
 	struct core_dump cd;
 
-	(void)state;
-	assert_non_null(mkdtemp(dir));
 	assert_int_equal(core_dump_prepare(&cd, dir, 3, argv, err, sizeof err), 0);
 	assert_string_equal(cd.args, "/path/to/app.elf one two");
 	char name[64];
@@ -278,9 +279,39 @@ static void test_prepare_and_save(void **state)
 	struct stat st;
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
-	unlink(path);
-	close(cd.dir_fd);
-	rmdir(dir);
+	/* Where the kernel has Landlock, no file is made outside DIR, not even
+	 * through its descriptor with "..". */
+	if (syscall(SYS_landlock_create_ruleset, NULL, 0, 1u /* VERSION */) >= 1) {
+		assert_int_equal(openat(cd.dir_fd, "../kvmrun-escaped", O_WRONLY | O_CREAT | O_EXCL, 0600), -1);
+		assert_int_equal(errno, EACCES);
+		assert_int_equal(open("/tmp/kvmrun-escaped", O_WRONLY | O_CREAT | O_EXCL, 0600), -1);
+		assert_int_equal(errno, EACCES);
+	}
+}
+
+static void test_prepare_and_save(void **state)
+{
+	char dir[] = "/tmp/kvmrun-core-XXXXXX";
+	char err[ERRLEN] = "";
+	char *argv[] = { "/path/to/app.elf" };
+	struct core_dump cd;
+	int status;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		prepare_and_save(dir);
+		_exit(0); /* an assertion failing in the child ends it otherwise */
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	char path[128];
+	snprintf(path, sizeof path, "%s/core.kvmrun.%d", dir, (int)pid);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rmdir(dir), 0);
+	assert_int_equal(access("/tmp/kvmrun-escaped", F_OK), -1);
 
 	assert_int_equal(core_dump_prepare(&cd, "/nonexistent/kvmrun", 1, argv, err, sizeof err), -1);
 	assert_string_equal(err, "--dumpcore: /nonexistent/kvmrun: No such file or directory");

@@ -214,6 +214,10 @@ static void test_trace_write(void **state)
 	assert_true(trace_out_fd() > 2);
 	memcpy(guest_mem_ptr(&mem, 0x300000, sizeof line), line, sizeof line);
 	put_request(0x200000, 0x300000, sizeof line - 1);
+	/* Refused unless --trace=syscalls asked the runtime for it. */
+	assert_int_equal(outl(KVMRUN_PORT_TRACE_WRITE, 0x200000, &status, err), HC_BAD_REQUEST);
+	assert_string_equal(err, "trace write: kvmrun was not asked for the guest's trace (--trace=syscalls)");
+	trace_out_allow_guest();
 	struct capture c;
 	capture_start(&c);
 	assert_int_equal(outl(KVMRUN_PORT_TRACE_WRITE, 0x200000, &status, err), HC_CONTINUE);
