@@ -314,5 +314,10 @@ int exit_loop_run(struct vm *vm, struct virtio_devices *devs, const struct mmio_
 		/* A stop that came while an exit was being served. */
 		if (stop_requested())
 			return stop_report(vm);
+		/* --gdb: a guest that waits for input sits in the wait hypercall,
+		 * not in KVM_RUN, when the halt watch's tick comes: look at what
+		 * gdb sent (a ^C) then too. */
+		if (vm->gdb && halt_watch_due && gdb_stub_poll(vm->gdb, &status))
+			return status;
 	}
 }

@@ -846,28 +846,24 @@ send:
 	return 0;
 }
 
+bool gdb_session_breakpoint_at(const struct gdb_session *s, uint64_t addr)
+{
+	for (size_t i = 0; i < GDB_SW_BREAKPOINTS_MAX; i++)
+		if (s->sw[i].used && s->sw[i].addr == addr)
+			return true;
+	return false;
+}
+
 enum gdb_stop gdb_session_classify_debug(const struct gdb_session *s, int vector, uint64_t dr6,
 					 uint64_t pc, uint64_t *arg)
 {
 	*arg = 0;
 	if (vector == 3) {
-		/* #BP: ours if a Z0 int3 is at pc (KVM) or just before it (after
-		 * the CPU ran the int3). */
-		bool after = false;
-
-		for (size_t i = 0; i < GDB_SW_BREAKPOINTS_MAX; i++) {
-			const struct gdb_sw_breakpoint *bp = &s->sw[i];
-
-			if (bp->used && bp->addr == pc) {
-				*arg = pc;
-				return GDB_STOP_SWBREAK;
-			}
-			if (bp->used && bp->addr + 1 == pc) {
-				*arg = bp->addr;
-				after = true;
-			}
-		}
-		return after ? GDB_STOP_SWBREAK : GDB_STOP_TRAP;
+		/* #BP: ours if a Z0 int3 is at pc, where KVM reports it. */
+		if (!gdb_session_breakpoint_at(s, pc))
+			return GDB_STOP_TRAP;
+		*arg = pc;
+		return GDB_STOP_SWBREAK;
 	}
 	if (vector != 1)
 		return GDB_STOP_TRAP;

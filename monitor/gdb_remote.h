@@ -165,14 +165,16 @@ void gdb_session_output_consumed(struct gdb_session *s, size_t n);
  * output has no room (drain it first). */
 int gdb_session_stopped(struct gdb_session *s, enum gdb_stop why, uint64_t arg);
 
-/* Why the guest stopped, from a debug exception the caller caught: vector
- * 1 (#DB) with its DR6, or 3 (#BP); pc is the address of the int3 for #BP
- * (as KVM reports it). Sets *arg for gdb_session_stopped: the watched
- * address for a watchpoint; for GDB_STOP_SWBREAK, the breakpoint's address,
- * which the guest's RIP must equal before the stop is reported (it is pc,
- * or pc - 1 when the CPU had already passed the int3). */
+/* Why the guest stopped, from a debug exception the caller caught:
+ * vector 1 (#DB) with its DR6, or 3 (#BP) with pc the int3's own address
+ * (as KVM_EXIT_DEBUG reports it). Sets *arg for gdb_session_stopped: the
+ * watched address for a watchpoint, the breakpoint's for GDB_STOP_SWBREAK. */
 enum gdb_stop gdb_session_classify_debug(const struct gdb_session *s, int vector, uint64_t dr6,
 					 uint64_t pc, uint64_t *arg);
+
+/* Whether one of GDB's software breakpoints (an int3 the stub wrote) is
+ * at addr. */
+bool gdb_session_breakpoint_at(const struct gdb_session *s, uint64_t addr);
 
 /* Take every breakpoint out of guest memory and free the debug registers,
  * as a detach does: for a connection that was lost. */

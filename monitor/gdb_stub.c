@@ -163,14 +163,6 @@ static int arm(struct gdb_stub *g, bool step)
 	struct kvm_guest_debug dbg = { .control = KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_USE_SW_BP };
 	uint64_t dr[GDB_HW_SLOTS], dr7;
 
-	if (g->skip_trap) {
-		/* The guest's own int3 stopped it: go on after it, as a process
-		 * does after a SIGTRAP GDB does not pass. */
-		struct kvm_regs k;
-		if (ioctl(g->vm->vcpu_fd, KVM_GET_REGS, &k) == 0 && k.rip == g->trap_pc)
-			set_rip(g, g->trap_pc + 1);
-		g->skip_trap = false;
-	}
 	if (step)
 		dbg.control |= KVM_GUESTDBG_SINGLESTEP | (g->block_irq ? KVM_GUESTDBG_BLOCKIRQ : 0);
 	gdb_session_debug_regs(&g->session, dr, &dr7);
@@ -236,6 +228,8 @@ static void flush(struct gdb_stub *g)
 static int receive(struct gdb_stub *g, bool wait)
 {
 	for (;;) {
+		if (g->in_len == sizeof g->in)
+			return 1; /* full: feed it first (a read of 0 bytes would look like EOF) */
 		ssize_t n = read(g->fd, g->in + g->in_len, sizeof g->in - g->in_len);
 		if (n > 0) {
 			g->in_len += (size_t)n;
@@ -336,12 +330,13 @@ int gdb_stub_debug_exit(struct gdb_stub *g, int *status)
 		disarm(g);
 		return 0;
 	}
-	if (why == GDB_STOP_SWBREAK && set_rip(g, arg) < 0)
-		diag("gdb: cannot move the guest back to its breakpoint: %s", strerror(errno));
-	if (why == GDB_STOP_TRAP && d->exception == 3) {
-		g->skip_trap = true;
-		g->trap_pc = d->pc;
-	}
+	/* KVM reports an int3 at its own address. One of GDB's: RIP there, as
+	 * GDB expects; the guest's own: RIP after it, as Linux leaves a
+	 * process that took SIGTRAP, so that it goes on when resumed. */
+	uint64_t rip = why == GDB_STOP_SWBREAK ? arg : d->pc + 1;
+	if ((why == GDB_STOP_SWBREAK || (why == GDB_STOP_TRAP && d->exception == 3)) &&
+	    set_rip(g, rip) < 0)
+		diag("gdb: cannot set the guest's RIP after its int3: %s", strerror(errno));
 	gdb_session_stopped(&g->session, why, arg);
 	return serve(g, status);
 }
@@ -389,19 +384,18 @@ static int restore_crashed(const struct gdb_stub *g, const struct kvmrun_crash *
 int gdb_stub_guest_trap(void *debugger, const struct kvmrun_crash *crash, int *status)
 {
 	struct gdb_stub *g = debugger;
-	uint64_t at = 0;
 
 	if (g->fd < 0 || crash->vector != 3 || (crash->flags & KVMRUN_CRASH_REGISTERS_LOST))
 		return 0;
-	/* The handler saw RIP after the int3. */
-	if (gdb_session_classify_debug(&g->session, 3, 0, crash->regs[KVMRUN_CRASH_RIP], &at) !=
-	    GDB_STOP_SWBREAK)
-		return 0;
-	if (restore_crashed(g, crash, at) < 0) {
-		diag("gdb: cannot put the guest back at its breakpoint: %s", strerror(errno));
+	/* The handler saw RIP after the int3. GDB's breakpoint: back at it;
+	 * the guest's own int3: after it, a SIGTRAP stop, as on KVM's path. */
+	uint64_t after = crash->regs[KVMRUN_CRASH_RIP];
+	bool ours = gdb_session_breakpoint_at(&g->session, after - 1);
+	if (restore_crashed(g, crash, ours ? after - 1 : after) < 0) {
+		diag("gdb: cannot put the guest back where its int3 stopped it: %s", strerror(errno));
 		return 0;
 	}
-	gdb_session_stopped(&g->session, GDB_STOP_SWBREAK, at);
+	gdb_session_stopped(&g->session, ours ? GDB_STOP_SWBREAK : GDB_STOP_TRAP, ours ? after - 1 : 0);
 	return serve(g, status) ? 2 : 1;
 }
 
@@ -409,7 +403,11 @@ int gdb_stub_guest_done(struct gdb_stub *g, const struct kvmrun_crash *crash, in
 {
 	if (g->fd < 0)
 		return status;
-	if (crash && !(crash->flags & KVMRUN_CRASH_REGISTERS_LOST)) {
+	if (crash && (crash->flags & KVMRUN_CRASH_REGISTERS_LOST)) {
+		/* No place to show: the end, with its signal. */
+		gdb_session_stopped(&g->session, GDB_STOP_CRASHED,
+				    (uint64_t)gdb_signal_from_linux(status - 128));
+	} else if (crash) {
 		/* Show GDB the faulting code, not the exception handler. */
 		restore_crashed(g, crash, crash->regs[KVMRUN_CRASH_RIP]);
 		int sig = gdb_signal_from_linux(status - 128);

@@ -29,8 +29,6 @@ struct gdb_stub {
 	struct vm *vm;
 	int fd;            /* the connection to GDB; -1 once it is gone */
 	bool block_irq;    /* KVM_GUESTDBG_BLOCKIRQ while stepping (KVM_CAP_SET_GUEST_DEBUG2) */
-	bool skip_trap;    /* the guest's own int3 stopped it: resume after it */
-	uint64_t trap_pc;  /* that int3's address */
 	uint8_t auxv[GUEST_AUXV_MAX]; /* a static program's, for GDB (guest_auxv.h) */
 	size_t in_len;     /* received bytes not yet fed */
 	uint8_t in[4096];

@@ -98,8 +98,11 @@ static enum hypercall_result wait_for_input(const struct hypercall_ctx *ctx, uin
 static void save_core(const struct hypercall_ctx *ctx, unsigned bits, const struct kvmrun_crash *crash)
 {
 	const char *slash = strrchr(ctx->core->app, '/');
+	static const uint64_t none[KVMRUN_CRASH_NREGS];
+	bool lost = crash->flags & KVMRUN_CRASH_REGISTERS_LOST;
 	struct core_state s = {
-		.bits = bits, .signal = *ctx->status - 128, .regs = crash->regs, .mem = ctx->mem,
+		.bits = bits, .signal = *ctx->status - 128, .regs = lost ? none : crash->regs,
+		.mem = ctx->mem,
 		.app = slash ? slash + 1 : ctx->core->app, .args = ctx->core->args,
 	};
 	/* A static program's place, from start_info (the guest could have
@@ -109,7 +112,7 @@ static void save_core(const struct hypercall_ctx *ctx, unsigned bits, const stru
 		s.program = si->program;
 	char why[256];
 
-	if (crash->flags & KVMRUN_CRASH_REGISTERS_LOST)
+	if (lost)
 		diag("core file: the CPU kept no registers; the core has memory only");
 	if (core_dump_save(ctx->core, &s, why, sizeof why) < 0)
 		diag("%s", why);

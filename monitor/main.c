@@ -196,6 +196,14 @@ static int lock_down(struct vm *vm, const struct options *opts, char *err, size_
 	return filter_lock_down(&fds, err, errlen);
 }
 
+/* Where the guest is, for a stop's message before it ever ran. */
+static uint64_t boot_rip(const struct vm *vm)
+{
+	struct kvm_regs regs;
+
+	return ioctl(vm->vcpu_fd, KVM_GET_REGS, &regs) == 0 ? regs.rip : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct options opts;
@@ -258,11 +266,14 @@ int main(int argc, char **argv)
 	guest_symbols_reserve();
 	vm_close_kvm_fd(&vm);
 	if (lock_down(&vm, &opts, err, sizeof err) < 0) {
-		diag("%s", err);
+		/* A stop (--timeout, a signal) while waiting for gdb is one. */
+		int status = stop_requested()
+			? stop_request_report(vm.timeout_text, vm.timeout_unit, boot_rip(&vm))
+			: (diag("%s", err), STATUS_KVMRUN_FAILED);
 		input_watch_stop();
 		elf_close_app(&file);
 		vm_destroy(&vm);
-		return STATUS_KVMRUN_FAILED;
+		return status;
 	}
 
 	int status = exit_loop_run(&vm, &devs, &regions);

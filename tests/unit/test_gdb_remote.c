@@ -649,8 +649,10 @@ static void test_classify_debug(void **state)
 	ask(r, "Z4,600000,4");
 	assert_int_equal(gdb_session_classify_debug(&r->s, 3, 0, 0x10040, &arg), GDB_STOP_SWBREAK);
 	assert_true(arg == 0x10040);
-	assert_int_equal(gdb_session_classify_debug(&r->s, 3, 0, 0x10041, &arg), GDB_STOP_SWBREAK);
-	assert_true(arg == 0x10040); /* RIP to set back */
+	/* Only at the int3 itself: after it is another instruction's place. */
+	assert_int_equal(gdb_session_classify_debug(&r->s, 3, 0, 0x10041, &arg), GDB_STOP_TRAP);
+	assert_true(gdb_session_breakpoint_at(&r->s, 0x10040));
+	assert_false(gdb_session_breakpoint_at(&r->s, 0x10041));
 	assert_int_equal(gdb_session_classify_debug(&r->s, 3, 0, 0x10050, &arg), GDB_STOP_TRAP);
 	assert_int_equal(gdb_session_classify_debug(&r->s, 1, 0x1, 0x401000, &arg), GDB_STOP_HWBREAK);
 	assert_int_equal(gdb_session_classify_debug(&r->s, 1, 0x2, 0x1234, &arg), GDB_STOP_WATCH);
