@@ -88,6 +88,18 @@ finish_guest() {
 	done
 }
 
+@test "--gdb: the guest's own int3 stops it as SIGTRAP, and it goes on after it, 32- and 64-bit" {
+	for bits in 32 64; do
+		start_guest "$GUESTS/crash$bits.elf" int3
+		gdb_batch "$GUESTS/crash$bits.elf" continue bt continue
+		[[ "$output" == *"Program received signal SIGTRAP, Trace/breakpoint trap."* ]]
+		[[ "$output" =~ \#[0-9]+\ +.*main\ \( ]]
+		[[ "$output" == *"[Inferior 1 (Remote target) exited with code 03]"* ]]
+		finish_guest 3
+		[[ "$(cat "$BATS_TEST_TMPDIR/out")" == $'crashing: int3\nsurvived: '* ]]
+	done
+}
+
 @test "--gdb: single steps by instruction, registers read and written" {
 	start_guest "$GUESTS/crash64.elf" nothing
 	gdb_batch "$GUESTS/crash64.elf" 'print $pc' stepi stepi 'print $pc' 'set $rax = 0x1234' \
