@@ -122,6 +122,8 @@ END {
 	figure("exec_nop32_vs_floor", "exec→exit, apps/nop 32-bit: kvmrun / floor", "ratio", a, n, "le", 1.25, "")
 	split("", a); n = paired_ratio("kvmrun_nop64", "floor", "wall_ms", a)
 	figure("exec_nop64_vs_floor", "exec→exit, apps/nop 64-bit: kvmrun / floor", "ratio", a, n, "le", 1.25, "")
+	split("", a); n = paired_ratio("kvmrun_nop64", "floor", "cpu_ms", a)
+	figure("exec_nop64_cpu_vs_floor", "the same in CPU time (user + system of the process, from wait4)", "ratio", a, n, "", "", "what each process did itself, without the waits for RCU grace periods that creating and destroying any VM has, which end on the timer tick")
 	split("", a); n = paired_ratio("qemu", "kvmrun_nop64", "wall_ms", a)
 	figure("exec_qemu_vs_kvmrun", "exec→exit: QEMU (microvm, -bios of 7 bytes) / kvmrun apps/nop 64-bit", "ratio", a, n, "ge", 10, "")
 	split("", a); n = paired_diffratio("hcall64_n", "hcall64_0", "floor_long_exits", "floor_long", "wall_ms", a)
@@ -246,7 +248,7 @@ function write_md(    k, i, c, m, n, a, cases_list, nc) {
 	print "* Where the guests ran: Linux " kv["inner_kernel"] ", " kv["inner_cpu"] ", " kv["inner_cpus"] " CPU(s), " kv["inner_mem_mib"] " MiB, " kv["kvm_module"] "." > md
 	print "* " nested_text() > md
 	print "* Rounds: " kv["runs"] " interleaved rounds for exec→exit and round trips (BENCH_RUNS), " kv["tp_runs"] " for console and entropy, " \
-		kv["mem_runs"] " for memory, " kv["par_runs"] " for the " VMS "-VM batches; " N " exits per round-trip run (BENCH_EXITS). Ratios are paired per round (the cases of a round ran back to back), then min/median/max over the rounds." > md
+		kv["mem_runs"] " for memory, " kv["par_runs"] " for the " VMS "-VM batches; " N " exits per round-trip run (BENCH_EXITS). Ratios are paired per round (the cases of a round ran back to back, in an order shuffled each round, each exec→exit start after a random 0-10 ms pause so that no case locks to a phase of the kernel's timer tick), then min/median/max over the rounds." > md
 	if (kv["qemu"] != "")
 		print "* QEMU: " kv["qemu"] ": `" kv["qemu_cmd"] "`" > md
 	print "" > md

@@ -1,18 +1,30 @@
 /* timeit: the benchmark's stopwatch (bench/run drives it).
  *
- *   timeit [-r ROUNDS] [-w WARMUP] [-p COPIES] [-m BYTES] [-e DIR] -o OUT CASEFILE
+ *   timeit [-r ROUNDS] [-w WARMUP] [-j MS] [-s SEED] [-p COPIES] [-m BYTES] [-e DIR]
+ *          -o OUT CASEFILE
  *
  * CASEFILE has one case a line, fields separated by tabs:
  *   NAME  EXPECTED-STATUS  PROGRAM  [ARG...]
  * (blank lines and lines starting with '#' are skipped). Every round runs
- * every case once, the cases interleaved and the starting case rotated from
- * round to round, so that drift and noise hit every case alike. WARMUP
+ * every case once, the cases interleaved in an order shuffled afresh each
+ * round (seeded with SEED, default 1, so that runs repeat), so that drift
+ * and noise hit every case alike and no case always follows the same one
+ * (a process's exit leaves work behind: page and JIT frees, RCU callbacks,
+ * which its successor pays for on a machine with one CPU). WARMUP
  * unrecorded rounds come first (default 1: they fill the page cache).
+ *
+ * -j MS waits a random 0 to MS milliseconds (default 10; 0: none) before
+ * each timed start, outside what is timed. Creating and destroying a VM
+ * waits for RCU grace periods, which end on the kernel's timer tick (every
+ * 4 ms at HZ=250); a fixed sequence of runs locks each case to a phase of
+ * the tick, which can shift a case's median by ticks in either direction.
+ * Random starts sample every phase alike.
  *
  * Modes, and the samples each writes to OUT as "case,round,metric,value"
  * lines (appended):
  *   default     one process; stdin, stdout /dev/null, stderr to DIR/NAME.err
- *               wall_ms (posix_spawn to wait4), user_ms, sys_ms, maxrss_kib
+ *               wall_ms (posix_spawn to wait4), user_ms, sys_ms, cpu_ms (their
+ *               sum), maxrss_kib
  *               (getrusage of the child: its VmHWM), and exits when its
  *               stderr says "exits=N" (kvmrun --stats, floor --stats), intr
  *               when it says "intr=N" (kvmrun --stats: KVM_RUNs a signal
@@ -35,6 +47,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,10 +201,35 @@ static double stats_counter(const struct bench_case *c, const char *field)
 	return p ? strtod(p + strlen(field), NULL) : -1;
 }
 
+static int jitter_ms = 10;
+
+/* xorshift64*: the order and the start delays, repeatable from the seed. */
+static uint64_t rng_state = 1;
+
+static uint64_t rng_next(void)
+{
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return rng_state * 0x2545f4914f6cdd1dull;
+}
+
+static void wait_random_phase(void)
+{
+	if (jitter_ms <= 0)
+		return;
+	uint64_t ns = rng_next() % ((uint64_t)jitter_ms * 1000000u);
+	struct timespec ts = { .tv_sec = (time_t)(ns / 1000000000u), .tv_nsec = (long)(ns % 1000000000u) };
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
 static void run_once(const struct bench_case *c, int round)
 {
 	struct rusage ru;
 	int ws;
+
+	wait_random_phase();
 	double t0 = now_ms();
 	pid_t pid = spawn(c, -1, -1);
 
@@ -201,8 +239,11 @@ static void run_once(const struct bench_case *c, int round)
 	double t1 = now_ms();
 	check(c, round, status_of(ws));
 	sample(c, round, "wall_ms", t1 - t0);
-	sample(c, round, "user_ms", (double)ru.ru_utime.tv_sec * 1e3 + ru.ru_utime.tv_usec / 1e3);
-	sample(c, round, "sys_ms", (double)ru.ru_stime.tv_sec * 1e3 + ru.ru_stime.tv_usec / 1e3);
+	double user = (double)ru.ru_utime.tv_sec * 1e3 + ru.ru_utime.tv_usec / 1e3;
+	double sys = (double)ru.ru_stime.tv_sec * 1e3 + ru.ru_stime.tv_usec / 1e3;
+	sample(c, round, "user_ms", user);
+	sample(c, round, "sys_ms", sys);
+	sample(c, round, "cpu_ms", user + sys);
 	sample(c, round, "maxrss_kib", (double)ru.ru_maxrss);
 	double exits = stats_counter(c, "exits="), intr = stats_counter(c, "intr=");
 	if (exits >= 0)
@@ -356,10 +397,12 @@ int main(int argc, char **argv)
 	unsigned long long mem_bytes = 0;
 	const char *out_path = NULL;
 
-	while ((opt = getopt(argc, argv, "r:w:p:m:e:o:")) != -1) {
+	while ((opt = getopt(argc, argv, "r:w:j:s:p:m:e:o:")) != -1) {
 		switch (opt) {
 		case 'r': rounds = atoi(optarg); break;
 		case 'w': warmup = atoi(optarg); break;
+		case 'j': jitter_ms = atoi(optarg); break;
+		case 's': rng_state = strtoull(optarg, NULL, 0) | 1; break;
 		case 'p': copies = atoi(optarg); break;
 		case 'm': mem_bytes = strtoull(optarg, NULL, 0); break;
 		case 'e': err_dir = optarg; break;
@@ -368,17 +411,24 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind != argc - 1 || !out_path || rounds < 1 || warmup < 0 || copies < 0 ||
-	    copies > MAX_COPIES)
+	    copies > MAX_COPIES || jitter_ms < 0)
 		goto usage;
 	load_cases(argv[optind]);
 	out = fopen(out_path, "a");
 	if (!out)
 		die(out_path);
 	signal(SIGPIPE, SIG_IGN);
+	int order[MAX_CASES];
+	for (int k = 0; k < ncases; k++)
+		order[k] = k;
 	for (int r = -warmup; r < rounds; r++) {
-		int first = ncases ? ((r % ncases) + ncases) % ncases : 0;
+		for (int k = ncases - 1; k > 0; k--) { /* Fisher-Yates */
+			int j = (int)(rng_next() % (uint64_t)(k + 1)), t = order[k];
+			order[k] = order[j];
+			order[j] = t;
+		}
 		for (int k = 0; k < ncases; k++) {
-			const struct bench_case *c = &cases[(first + k) % ncases];
+			const struct bench_case *c = &cases[order[k]];
 			if (mem_bytes)
 				run_memory(c, r, mem_bytes);
 			else if (copies)
@@ -394,7 +444,7 @@ int main(int argc, char **argv)
 	}
 	return fclose(out) == 0 ? 0 : 1;
 usage:
-	fprintf(stderr, "usage: timeit [-r ROUNDS] [-w WARMUP] [-p COPIES] [-m BYTES] [-e DIR] -o OUT "
-		"CASEFILE\n");
+	fprintf(stderr, "usage: timeit [-r ROUNDS] [-w WARMUP] [-j MS] [-s SEED] [-p COPIES] [-m BYTES] "
+		"[-e DIR] -o OUT CASEFILE\n");
 	return 2;
 }
