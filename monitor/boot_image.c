@@ -5,16 +5,14 @@
 
 #include "diag.h"
 
-#define PAGE 4096ull
-
 /* Page-rounded [lo, hi) of all of an image's segments. */
 static void image_span(const struct elf_app *a, uint64_t *lo, uint64_t *hi)
 {
 	*lo = UINT64_MAX;
 	*hi = 0;
 	for (unsigned i = 0; i < a->nseg; i++) {
-		uint64_t s = a->seg[i].gpa & ~(PAGE - 1);
-		uint64_t e = (a->seg[i].gpa + a->seg[i].memsz + PAGE - 1) & ~(PAGE - 1);
+		uint64_t s, e;
+		elf_segment_pages(&a->seg[i], &s, &e);
 		if (s < *lo)
 			*lo = s;
 		if (e > *hi)
@@ -34,7 +32,8 @@ static int check_kernel(const struct boot_image *b, const char *arch, char *err,
 		const struct elf_segment *s = &b->program.seg[i];
 		/* Pages, not bytes: the kernel's and the program's pages are
 		 * told apart in the memory map. */
-		uint64_t s_lo = s->gpa & ~(PAGE - 1), s_hi = (s->gpa + s->memsz + PAGE - 1) & ~(PAGE - 1);
+		uint64_t s_lo, s_hi;
+		elf_segment_pages(s, &s_lo, &s_hi);
 		if (s_lo < hi && lo < s_hi) {
 			if (b->program.load_bias) /* a static PIE: placed, not linked, there */
 				diag_set(err, errlen, "the program placed at 0x%x overlaps kvmrun's guest "

@@ -26,6 +26,15 @@ struct elf_segment {
 	uint32_t pflags; /* PF_R/PF_W/PF_X */
 };
 
+/* The whole 4 KiB pages a segment touches, [*lo, *hi): the unit the memory
+ * map and the overlap checks work in. The loader has checked that
+ * gpa + memsz does not wrap. */
+static inline void elf_segment_pages(const struct elf_segment *s, uint64_t *lo, uint64_t *hi)
+{
+	*lo = s->gpa & ~0xfffull;
+	*hi = (s->gpa + s->memsz + 0xfffull) & ~0xfffull;
+}
+
 enum elf_kind {
 	ELF_KVMRUN_APP = 1,    /* the ABI note: boots itself */
 	ELF_LINUX_PROGRAM = 2, /* a static Linux executable: needs the guest kernel */

@@ -89,6 +89,7 @@ static int handle_io(struct vm *vm, struct virtio_devices *devs, int *status)
 	};
 	const struct hypercall_ctx ctx = { .mem = &vm->mem, .devs = devs, .status = status,
 					   .symbols = vm->symbols, .core = vm->core,
+					   .program = &vm->program,
 					   .crash = &vm->crash, .crashed = &vm->crashed,
 					   .debug_trap = vm->gdb ? gdb_stub_guest_trap : NULL,
 					   .debugger = vm->gdb };

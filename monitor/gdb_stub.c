@@ -358,26 +358,30 @@ int gdb_stub_poll(struct gdb_stub *g, int *status)
  * write is completed first (api.rst: the state is consistent only after
  * KVM_RUN re-entered; immediate_exit makes that return at once), so KVM
  * does not step over it into the moved RIP. */
+/* The crash report's registers are struct kvm_regs' fields, in its order
+ * (include/kvmrun/hypercall.h): one copy makes the one from the other. */
+_Static_assert(sizeof(struct kvm_regs) == KVMRUN_CRASH_NREGS * sizeof(uint64_t),
+	       "kvm_regs: the crash report's registers");
+_Static_assert(offsetof(struct kvm_regs, rbp) == KVMRUN_CRASH_RBP * 8 &&
+	       offsetof(struct kvm_regs, r8) == KVMRUN_CRASH_R8 * 8 &&
+	       offsetof(struct kvm_regs, r15) == KVMRUN_CRASH_R15 * 8 &&
+	       offsetof(struct kvm_regs, rip) == KVMRUN_CRASH_RIP * 8 &&
+	       offsetof(struct kvm_regs, rflags) == KVMRUN_CRASH_RFLAGS * 8,
+	       "kvm_regs: the crash report's order");
+
 static int restore_crashed(const struct gdb_stub *g, const struct kvmrun_crash *crash, uint64_t rip)
 {
 	struct kvm_run *run = g->vm->run;
-	const uint64_t *r = crash->regs;
 
 	run->immediate_exit = 1;
 	if (ioctl(g->vm->vcpu_fd, KVM_RUN, 0) == 0 || (errno != EINTR && errno != EAGAIN))
 		diag("gdb: the guest ran on when asked to complete its port write");
 	run->immediate_exit = stop_requested() || input_watch_due; /* what the KVM_RUN took */
-	struct kvm_regs k = {
-		.rax = r[KVMRUN_CRASH_RAX], .rbx = r[KVMRUN_CRASH_RBX],
-		.rcx = r[KVMRUN_CRASH_RCX], .rdx = r[KVMRUN_CRASH_RDX],
-		.rsi = r[KVMRUN_CRASH_RSI], .rdi = r[KVMRUN_CRASH_RDI],
-		.rsp = r[KVMRUN_CRASH_RSP], .rbp = r[KVMRUN_CRASH_RBP],
-		.r8 = r[KVMRUN_CRASH_R8], .r9 = r[KVMRUN_CRASH_R9],
-		.r10 = r[KVMRUN_CRASH_R10], .r11 = r[KVMRUN_CRASH_R11],
-		.r12 = r[KVMRUN_CRASH_R12], .r13 = r[KVMRUN_CRASH_R13],
-		.r14 = r[KVMRUN_CRASH_R14], .r15 = r[KVMRUN_CRASH_R15],
-		.rip = rip, .rflags = r[KVMRUN_CRASH_RFLAGS] | 2,
-	};
+	struct kvm_regs k;
+
+	memcpy(&k, crash->regs, sizeof k);
+	k.rip = rip;
+	k.rflags |= 2; /* bit 1 is always set (SDM vol. 1 §3.4.3) */
 	return ioctl(g->vm->vcpu_fd, KVM_SET_REGS, &k);
 }
 
@@ -515,10 +519,7 @@ int gdb_stub_connect(struct gdb_stub *g, struct vm *vm, unsigned bits, const cha
 		.bits = (int)bits, .ctx = g, .get_regs = stub_get_regs, .set_regs = stub_set_regs,
 		.read_mem = stub_read_mem, .write_mem = stub_write_mem, .auxv = g->auxv,
 	};
-	/* start_info is written: a static program's place is known. */
-	const struct kvmrun_start_info *si = guest_mem_ptr(&vm->mem, KVMRUN_START_INFO_ADDR, sizeof *si);
-	if (si)
-		t.auxv_len = guest_auxv(bits, &si->program, g->auxv);
+	t.auxv_len = guest_auxv(bits, &vm->program, g->auxv);
 	for (unsigned i = 0; vm->symbols && i < vm->symbols->count; i++)
 		if (vm->symbols->image[i].load_bias)
 			t.load_offset = vm->symbols->image[i].load_bias;

@@ -104,12 +104,8 @@ static void save_core(const struct hypercall_ctx *ctx, unsigned bits, const stru
 		.bits = bits, .signal = *ctx->status - 128, .regs = lost ? none : crash->regs,
 		.mem = ctx->mem,
 		.app = slash ? slash + 1 : ctx->core->app, .args = ctx->core->args,
+		.program = ctx->program ? *ctx->program : (struct kvmrun_program){ 0 },
 	};
-	/* A static program's place, from start_info (the guest could have
-	 * changed it: only numbers for the core's notes). */
-	const struct kvmrun_start_info *si = guest_mem_ptr(ctx->mem, KVMRUN_START_INFO_ADDR, sizeof *si);
-	if (si)
-		s.program = si->program;
 	char why[256];
 
 	if (lost)

@@ -40,6 +40,7 @@ struct hypercall_ctx {
 	int *status;
 	const struct guest_symbols *symbols;
 	const struct core_dump *core; /* --dumpcore: where a crash's core goes */
+	const struct kvmrun_program *program; /* a static program's place, for the core */
 	struct kvmrun_crash *crash;   /* the crash hypercall's report is copied here */
 	bool *crashed;                /* and this set */
 	/* --gdb: a debugger's look at a crash report first, for the int3 of

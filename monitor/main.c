@@ -92,6 +92,7 @@ static int prepare_guest(struct vm *vm, const struct boot_image *b, const struct
 		trace_out_allow_guest();
 	}
 	start_info_add_host(&vm->mem, &host);
+	vm->program = start_info_program(b->has_program ? &b->program : NULL);
 	stats.tsc_khz = host.tsc_khz;
 	stats.timing = opts->stats || opts->trace; /* --trace's times start at the first run */
 	vm->trace = opts->trace;

@@ -16,8 +16,8 @@ static unsigned segment_claims(const struct elf_app *app, uint32_t use, struct m
 {
 	for (unsigned i = 0; i < app->nseg; i++) {
 		const struct elf_segment *s = &app->seg[i];
-		uint64_t base = s->gpa & ~(PAGE - 1);
-		uint64_t end = (s->gpa + s->memsz + PAGE - 1) & ~(PAGE - 1);
+		uint64_t base, end;
+		elf_segment_pages(s, &base, &end);
 		uint32_t flags = (s->pflags & PF_W ? 0 : KVMRUN_MEM_F_READ_ONLY) |
 				 (s->pflags & PF_X ? KVMRUN_MEM_F_EXEC : 0);
 		c[i] = (struct mem_claim){ base, end - base, flags, use };
@@ -44,31 +44,54 @@ static unsigned boot_claims(const struct elf_app *app, const struct elf_app *pro
 	return n;
 }
 
+/* Append n strings to the argument blob after the structure: argv, then
+ * the environment (one blob, the guest tells them apart by argc). what
+ * names the blob's contents in the error. */
+static int append_strings(struct kvmrun_start_info *si, size_t n, const char *const strings[],
+			  const char *what, char *err, size_t errlen)
+{
+	char *blob = (char *)(si + 1);
+	size_t cap = KVMRUN_START_INFO_SIZE - sizeof *si, used = si->args_size;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(strings[i]) + 1;
+		if (len > cap - used) {
+			diag_set(err, errlen, "the app's %s too long: start_info holds at most %zu bytes "
+				 "of them", what, cap);
+			return -1;
+		}
+		memcpy(blob + used, strings[i], len);
+		used += len;
+	}
+	si->args_size = (uint32_t)used;
+	si->args_addr = KVMRUN_START_INFO_ADDR + sizeof *si;
+	return 0;
+}
+
 static int write_args(struct kvmrun_start_info *si, int argc, char *const argv[],
 		      char *err, size_t errlen)
 {
-	char *blob = (char *)(si + 1);
-	size_t cap = KVMRUN_START_INFO_SIZE - sizeof *si, used = 0;
-
 	if ((unsigned)argc > KVMRUN_MAX_ARGS) {
 		diag_set(err, errlen, "too many arguments for the app: %d (at most %u)", argc,
 			 KVMRUN_MAX_ARGS);
 		return -1;
 	}
-	for (int i = 0; i < argc; i++) {
-		size_t len = strlen(argv[i]) + 1;
-		if (len > cap - used) {
-			diag_set(err, errlen, "the app's arguments are too long: start_info holds at most %zu bytes of them",
-				 cap);
-			return -1;
-		}
-		memcpy(blob + used, argv[i], len);
-		used += len;
-	}
+	/* Adding const: C converts char *const * to it only by a cast. */
+	if (append_strings(si, (size_t)argc, (const char *const *)argv, "arguments are", err,
+			   errlen) < 0)
+		return -1;
 	si->argc = (uint32_t)argc;
-	si->args_size = (uint32_t)used;
-	si->args_addr = KVMRUN_START_INFO_ADDR + sizeof *si;
 	return 0;
+}
+
+struct kvmrun_program start_info_program(const struct elf_app *program)
+{
+	if (!program)
+		return (struct kvmrun_program){ 0 };
+	return (struct kvmrun_program){
+		.entry = program->entry, .phdr = program->phdr, .brk = program->brk,
+		.phnum = program->phnum, .phent = program->phent,
+	};
 }
 
 int start_info_write(const struct guest_mem *mem, const struct elf_app *app,
@@ -88,11 +111,7 @@ int start_info_write(const struct guest_mem *mem, const struct elf_app *app,
 	si->abi_version = KVMRUN_ABI_VERSION;
 	si->mem_size = mem->size;
 	si->ioapic_base = KVMRUN_IOAPIC_BASE;
-	if (program)
-		si->program = (struct kvmrun_program){
-			.entry = program->entry, .phdr = program->phdr, .brk = program->brk,
-			.phnum = program->phnum, .phent = program->phent,
-		};
+	si->program = start_info_program(program);
 	if (memory_map_build(mem, claims, nclaims, si->mem, KVMRUN_MAX_MEM_ENTRIES,
 			     &si->mem_count, err, errlen) < 0)
 		return -1;
@@ -103,26 +122,15 @@ int start_info_add_env(const struct guest_mem *mem, unsigned envc, const char *c
 		       char *err, size_t errlen)
 {
 	struct kvmrun_start_info *si = guest_mem_ptr(mem, KVMRUN_START_INFO_ADDR, KVMRUN_START_INFO_SIZE);
-	char *blob = (char *)(si + 1);
-	size_t cap = KVMRUN_START_INFO_SIZE - sizeof *si, used = si->args_size;
 
 	if (envc > KVMRUN_MAX_ENV) {
 		diag_set(err, errlen, "too many environment variables for the app: %u (at most %u)",
 			 envc, KVMRUN_MAX_ENV);
 		return -1;
 	}
-	for (unsigned i = 0; i < envc; i++) {
-		size_t len = strlen(env[i]) + 1;
-		if (len > cap - used) {
-			diag_set(err, errlen, "the app's arguments and environment are too long: "
-				 "start_info holds at most %zu bytes of them", cap);
-			return -1;
-		}
-		memcpy(blob + used, env[i], len);
-		used += len;
-	}
+	if (append_strings(si, envc, env, "arguments and environment are", err, errlen) < 0)
+		return -1;
 	si->envc = envc;
-	si->args_size = (uint32_t)used;
 	return 0;
 }
 

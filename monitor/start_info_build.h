@@ -19,6 +19,9 @@ int start_info_write(const struct guest_mem *mem, const struct elf_app *app,
 		     const struct elf_app *program, uint64_t page_tables_size, int argc,
 		     char *const argv[], char *err, size_t errlen);
 
+/* start_info.program for a static program (NULL: a kvmrun app, all 0). */
+struct kvmrun_program start_info_program(const struct elf_app *program);
+
 /* Append the environment, envc NAME=VALUE strings, to the args blob after
  * the argv strings; call it after start_info_write(). Returns 0 or -1 with
  * err set (too many, too long: argv and environment share the blob). */

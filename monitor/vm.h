@@ -32,6 +32,9 @@ struct vm {
 	const struct core_dump *core; /* --dumpcore's directory; NULL without it */
 	struct gdb_stub *gdb; /* --gdb: the connected debugger; NULL without it */
 	struct kvmrun_crash crash; /* the crash hypercall's report, when crashed */
+	/* start_info.program as kvmrun wrote it (entry 0: a kvmrun app), for
+	 * debuggers: the core's NT_AUXV and gdb's auxv (guest_auxv.h). */
+	struct kvmrun_program program;
 	bool crashed;
 	int trace; /* --trace: a line per VM exit */
 };
