@@ -270,7 +270,7 @@ function write_md(    k, i, c, m, n, a, cases_list, nc) {
 	print "|---|---|---|" > md
 	tot = nop64_med - floor_med
 	print "| the monitor's own start-up and exit beyond the floor's (exit0 - floor) | " fmt(d_mon) " | " pct(d_mon, tot) " |" > md
-	print "| of which the seccomp filter (exit0 - exit0 with --unsafe-no-seccomp) | " fmt(d_sec) " | " pct(d_sec, tot) " |" > md
+	print "| of which the seccomp filter (exit0 - exit0 with --unsafe-no-seccomp): building and loading it, and on Linux 6.1-6.12 the wait at the VM's destruction that a VM living a few ms longer pays (bench/README.md) | " fmt(d_sec) " | " pct(d_sec, tot) " |" > md
 	print "| the guest runtime's start: start_info checks, argv, a larger ELF to load (nop - exit0; the drivers start on first use) | " fmt(d_rt) " | " pct(d_rt, tot) " |" > md
 	print "" > md
 	print "(exit0 is a guest without the runtime that exits with its first instruction, as the floor's does. The seccomp line is part of the others, not added to them.)" > md

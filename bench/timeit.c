@@ -21,7 +21,7 @@
  * Random starts sample every phase alike.
  *
  * Modes, and the samples each writes to OUT as "case,round,metric,value"
- * lines (appended):
+ * lines (appended at the end of each round, case by case in CASEFILE order):
  *   default     one process; stdin, stdout /dev/null, stderr to DIR/NAME.err
  *               wall_ms (posix_spawn to wait4), user_ms, sys_ms, cpu_ms (their
  *               sum), maxrss_kib
@@ -66,6 +66,9 @@ struct bench_case {
 	char *name;
 	int expect;
 	char *argv[MAX_ARGS + 1];
+	char *held;      /* this round's samples, written out in case order */
+	size_t held_len;
+	FILE *hold;
 };
 
 static struct bench_case cases[MAX_CASES];
@@ -183,7 +186,22 @@ static void check(const struct bench_case *c, int round, int status)
 static void sample(const struct bench_case *c, int round, const char *metric, double v)
 {
 	if (round >= 0)
-		fprintf(out, "%s,%d,%s,%.4f\n", c->name, round, metric, v);
+		fprintf(c->hold, "%s,%d,%s,%.4f\n", c->name, round, metric, v);
+}
+
+/* The round's samples, case by case in CASEFILE's order whatever order the
+ * runs had: OUT reads the same from one round to the next. */
+static void write_round(void)
+{
+	for (int k = 0; k < ncases; k++) {
+		struct bench_case *c = &cases[k];
+		fflush(c->hold);
+		fwrite(c->held, 1, c->held_len, out);
+		rewind(c->hold);
+		c->held_len = 0;
+		c->held[0] = 0;
+	}
+	fflush(out);
 }
 
 /* A counter a --stats run printed ("exits=N", "intr=N" in its stderr:
@@ -419,8 +437,12 @@ int main(int argc, char **argv)
 		die(out_path);
 	signal(SIGPIPE, SIG_IGN);
 	int order[MAX_CASES];
-	for (int k = 0; k < ncases; k++)
+	for (int k = 0; k < ncases; k++) {
 		order[k] = k;
+		cases[k].hold = open_memstream(&cases[k].held, &cases[k].held_len);
+		if (!cases[k].hold)
+			die("open_memstream");
+	}
 	for (int r = -warmup; r < rounds; r++) {
 		for (int k = ncases - 1; k > 0; k--) { /* Fisher-Yates */
 			int j = (int)(rng_next() % (uint64_t)(k + 1)), t = order[k];
@@ -436,7 +458,7 @@ int main(int argc, char **argv)
 			else
 				run_once(c, r);
 		}
-		fflush(out);
+		write_round();
 		if (failures) {
 			fprintf(stderr, "timeit: %d run(s) failed\n", failures);
 			return 1;

@@ -1,8 +1,8 @@
 #!/usr/bin/env bats
 # bench/timeit, the benchmark's stopwatch: every case once a round, in an
-# order shuffled each round and repeatable from the seed, its samples
-# (wall and CPU time), and a wrong exit status reported. Runs on the host
-# with plain programs: no KVM needed.
+# order shuffled each round and repeatable from the seed; its samples (wall
+# and CPU time) written in the case file's order; a wrong exit status
+# reported. Runs on the host with plain programs: no KVM needed.
 
 bats_require_minimum_version 1.5.0
 
@@ -45,6 +45,9 @@ orders() { # SEED ROUNDS
 	[[ $output == "$first" ]]
 	run -0 orders 2 8
 	[[ $output != "$first" ]]
+	# The samples, though, come in the case file's order, round by round.
+	[[ $(awk -F, '$3 == "wall_ms" { printf "%s", $1 }' out.csv) == "$(printf 'abcdef%.0s' 1 2 3 4 5 6 7 8)" ]]
+	[[ $(awk -F, '$3 == "wall_ms" { printf "%s", $2 }' out.csv) == 000000111111222222333333444444555555666666777777 ]]
 }
 
 @test "each run gives wall, user, system and CPU time, CPU being user + system" {
