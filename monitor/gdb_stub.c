@@ -353,11 +353,6 @@ int gdb_stub_poll(struct gdb_stub *g, int *status)
 	return serve(g, status);
 }
 
-/* The vCPU back in the code the guest's exception handler interrupted:
- * the registers the handler saved, RIP at rip. The crash hypercall's port
- * write is completed first (api.rst: the state is consistent only after
- * KVM_RUN re-entered; immediate_exit makes that return at once), so KVM
- * does not step over it into the moved RIP. */
 /* The crash report's registers are struct kvm_regs' fields, in its order
  * (include/kvmrun/hypercall.h): one copy makes the one from the other. */
 _Static_assert(sizeof(struct kvm_regs) == KVMRUN_CRASH_NREGS * sizeof(uint64_t),
@@ -369,6 +364,11 @@ _Static_assert(offsetof(struct kvm_regs, rbp) == KVMRUN_CRASH_RBP * 8 &&
 	       offsetof(struct kvm_regs, rflags) == KVMRUN_CRASH_RFLAGS * 8,
 	       "kvm_regs: the crash report's order");
 
+/* The vCPU back in the code the guest's exception handler interrupted:
+ * the registers the handler saved, RIP at rip. The crash hypercall's port
+ * write is completed first (api.rst: the state is consistent only after
+ * KVM_RUN re-entered; immediate_exit makes that return at once), so KVM
+ * does not step over it into the moved RIP. */
 static int restore_crashed(const struct gdb_stub *g, const struct kvmrun_crash *crash, uint64_t rip)
 {
 	struct kvm_run *run = g->vm->run;
