@@ -8,7 +8,7 @@
  * interrupt controller, no CPUID, no devices: every figure kvmrun reports in
  * the benchmark is divided by what this program costs for the same job.
  *
- *   floor [--exits=N] [--mem=BYTES] [--long] [--stats] [--hold]
+ *   floor [--exits=N] [--mem=BYTES] [--long] [--linger=MS] [--stats] [--hold]
  *
  * --exits=N   port-I/O round trips before the final exit (default 0)
  * --mem=BYTES size of the one memory slot (default 64 MiB, at least 2 MiB,
@@ -16,6 +16,10 @@
  * --long      run the guest in 64-bit mode on identity-mapped page tables
  *             (three pages) instead of real mode: the same CPU mode as
  *             kvmrun's 64-bit guests, for comparing the cost of an exit
+ * --linger=MS keep the VM MS milliseconds after the guest stopped, then
+ *             exit: what a VM that lives longer pays at its destruction
+ *             (on Linux 6.1-6.12 a wait for KVM's NX huge page recovery
+ *             thread, bench/README.md "Where it runs")
  * --stats     print "floor: stats: exits=... mode=..." on stderr at the end
  * --hold      after the guest stopped, copy stdin to stdout until its end
  *             (the benchmark reads /proc/PID while it waits, as it does for
@@ -32,6 +36,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #define CODE_ADDR 0x1000u
@@ -106,7 +111,7 @@ static int hold(void)
 
 int main(int argc, char **argv)
 {
-	unsigned long long exits = 0, mem_size = 64ull << 20;
+	unsigned long long exits = 0, mem_size = 64ull << 20, linger_ms = 0;
 	int stats = 0, holding = 0, in_long_mode = 0;
 
 	for (int i = 1; i < argc; i++) {
@@ -114,6 +119,8 @@ int main(int argc, char **argv)
 			exits = strtoull(argv[i] + 8, NULL, 0);
 		else if (strncmp(argv[i], "--mem=", 6) == 0)
 			mem_size = strtoull(argv[i] + 6, NULL, 0);
+		else if (strncmp(argv[i], "--linger=", 9) == 0)
+			linger_ms = strtoull(argv[i] + 9, NULL, 0);
 		else if (strcmp(argv[i], "--stats") == 0)
 			stats = 1;
 		else if (strcmp(argv[i], "--hold") == 0)
@@ -121,12 +128,13 @@ int main(int argc, char **argv)
 		else if (strcmp(argv[i], "--long") == 0)
 			in_long_mode = 1;
 		else {
-			fprintf(stderr, "usage: floor [--exits=N] [--mem=BYTES] [--long] [--stats] [--hold]\n");
+			fprintf(stderr, "usage: floor [--exits=N] [--mem=BYTES] [--long] [--linger=MS] [--stats] "
+				"[--hold]\n");
 			return 1;
 		}
 	}
-	if (exits > UINT32_MAX || mem_size < (2u << 20)) {
-		fprintf(stderr, "floor: --exits or --mem out of range\n");
+	if (exits > UINT32_MAX || mem_size < (2u << 20) || linger_ms > 10000) {
+		fprintf(stderr, "floor: --exits, --mem or --linger out of range\n");
 		return 1;
 	}
 
@@ -199,6 +207,12 @@ int main(int argc, char **argv)
 	if (count != exits + 1) {
 		fprintf(stderr, "floor: %llu exits, expected %llu\n", count, exits + 1);
 		return 1;
+	}
+	if (linger_ms) {
+		struct timespec ts = { .tv_sec = (time_t)(linger_ms / 1000),
+				       .tv_nsec = (long)(linger_ms % 1000) * 1000000 };
+		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+			;
 	}
 	return holding ? hold() : 0;
 }

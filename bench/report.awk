@@ -199,6 +199,9 @@ END {
 	figure("mem4g_vs_mem64m", "exec→exit, apps/nop 64-bit: --mem=4G / --mem=64M", "ratio", a, n, "le", 1.10, "")
 	split("", a); n = paired_ratio("floor_4g", "floor", "wall_ms", a)
 	figure("floor_mem4g_vs_mem64m", "the same for the floor (one 4 GiB slot / one 64 MiB slot)", "ratio", a, n, "", "", "")
+	split("", a); n = paired_diff("floor_linger5", "floor", "wall_ms", 1, a)
+	for (i = 1; i <= n; i++) a[i] -= 5
+	figure("floor_linger_cost", "what a VM that lives 5 ms longer costs beyond those 5 ms: floor --linger=5 - floor - 5 ms", "ms", a, n, "", "", "on Linux 6.1-6.12, KVM's wait for its NX huge page recovery thread at the VM's destruction (bench/README.md); kvmrun's VM lives longer than the floor's")
 
 	split("", a); split("", w); n = collect("par_kvmrun", "batch_ms", w)
 	for (i = 1; i <= n; i++) a[i] = VMS / (w[i] / 1000)
@@ -414,7 +417,7 @@ function write_plot(    rf, rs, wf, ws, vf, k, i, row, lo, hi, v, note, list, nl
 	# the round trips (N exits a run).
 	print "# row case min median max family note" > wf
 	print "# row wall_ms family" > ws
-	nl = split("floor floor_long floor_4g kvmrun_exit0_64 noseccomp_exit0_64 kvmrun_nop32 kvmrun_nop64 kvmrun_nop64_4g kvmrun_true_glibc64 kvmrun_true_musl64 qemu " \
+	nl = split("floor floor_long floor_4g floor_linger5 kvmrun_exit0_64 noseccomp_exit0_64 kvmrun_nop32 kvmrun_nop64 kvmrun_nop64_4g kvmrun_true_glibc64 kvmrun_true_musl64 qemu " \
 		"hcall64_0 hcall64_n noseccomp_hcall64_n floor_exits floor_long_exits", list, " ")
 	lo = 0; hi = 0; row = 0
 	for (i = 1; i <= nl; i++) {
